@@ -52,6 +52,10 @@ export function formatCertificateTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}
+
 export function newSerial(): string {
   return toHex(randomBytes(16));
 }
@@ -75,10 +79,12 @@ export function issueCertificate(fields: CertificateFields, issuerKey: RsaPrivat
   checkName('subject', fields.subject);
   checkName('issuer', fields.issuer);
   if (!/^[0-9a-f]{32}$/.test(fields.serial)) throw new TypeError(`"serial" expected 32 lowercase hex digits, got "${fields.serial}"`);
-  const tbs = utf8(toBeSigned(fields));
+  // The text carries whole seconds, so the object must too, or it would not match its own bytes.
+  const exact = { ...fields, notBefore: wholeSeconds(fields.notBefore), notAfter: wholeSeconds(fields.notAfter) };
+  const tbs = utf8(toBeSigned(exact));
   const signature = issuerKey.sign(tbs);
   const bytes = concatBytes(tbs, utf8(`signature: ${Buffer.from(signature).toString('base64')}\n`));
-  return Object.freeze({ ...fields, notBefore: new Date(fields.notBefore), notAfter: new Date(fields.notAfter), signature, tbs, bytes });
+  return Object.freeze({ ...exact, signature, tbs, bytes });
 }
 
 /**

@@ -13,6 +13,8 @@ export const RSA_BITS = 2048;
 export const RSA_EXPONENT = 65537;
 /** Bytes in an RSA-2048 ciphertext or signature. */
 export const RSA_BYTES = RSA_BITS / 8;
+/** The longest plaintext one RSA-OAEP-SHA256 block holds: k - 2·hLen - 2. */
+export const MAX_OAEP_PLAINTEXT_BYTES = RSA_BYTES - 2 * 32 - 2;
 
 const SCHEMES: NodeRSAOptions = {
   encryptionScheme: { scheme: 'pkcs1_oaep', hash: 'sha256' },
@@ -77,6 +79,10 @@ export class RsaPublicKey {
 
   /** RSA-OAEP with SHA-256 and MGF1-SHA-256, empty label. */
   encrypt(plaintext: Uint8Array): Uint8Array {
+    // node-rsa would quietly split a longer plaintext over several blocks, which decrypt() refuses.
+    if (plaintext.length > MAX_OAEP_PLAINTEXT_BYTES) {
+      throw new RangeError(`"plaintext" expected at most ${MAX_OAEP_PLAINTEXT_BYTES} bytes, got ${plaintext.length}`);
+    }
     return new Uint8Array(this.#key.encrypt(plaintext));
   }
 

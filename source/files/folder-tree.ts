@@ -1,0 +1,111 @@
+/**
+ * Walking a folder without ever leaving it, shared by the public folder (what the
+ * server may send) and the received folder (what the client has stored). A listing
+ * shows exactly the files a request could name: regular files whose names pass
+ * `checkName`, reached through real folders, or through a symbolic link only when it
+ * resolves to a regular file inside the same folder. Symbolically linked folders are
+ * never entered, so a link cannot make a listing leave the folder or loop.
+ */
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { checkName, compareNames, isAcceptableName, NameRefusal } from './names.js';
+
+export interface FolderFile {
+  /** Relative to the folder, with "/" between parts. */
+  readonly name: string;
+  /** Where its bytes are: the entry itself, or the target of a symbolic link. */
+  readonly path: string;
+  /** Of the regular file at `path`. */
+  readonly stats: Stats;
+}
+
+/** The `code` of a Node system error, such as ENOENT, or undefined for anything else. */
+export function errorCode(error: unknown): string | undefined {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return error.code;
+  return undefined;
+}
+
+/** Whether `candidate` is strictly inside `folder`; both must already be real paths. */
+export function isInsideFolder(folder: string, candidate: string): boolean {
+  const prefix = folder.endsWith(sep) ? folder : folder + sep;
+  return candidate.startsWith(prefix);
+}
+
+/** The "/"-separated name of a real path inside a real folder. */
+export function nameInsideFolder(folder: string, candidate: string): string {
+  return relative(folder, candidate).split(sep).join('/');
+}
+
+/**
+ * Why a resolved path inside the folder may not be served, or undefined if it may:
+ * a link into a hidden folder must not expose what a direct request could not.
+ */
+export function refusalOfResolvedName(folder: string, resolved: string): string | undefined {
+  try {
+    checkName(nameInsideFolder(folder, resolved));
+    return undefined;
+  } catch (error) {
+    if (error instanceof NameRefusal) return error.message;
+    throw error;
+  }
+}
+
+/** The regular file a symbolic link leads to, if it stays inside the folder. */
+async function followLinkInside(folderReal: string, linkPath: string): Promise<{ path: string; stats: Stats } | undefined> {
+  try {
+    const target = await realpath(linkPath);
+    if (!isInsideFolder(folderReal, target) || refusalOfResolvedName(folderReal, target) !== undefined) return undefined;
+    const stats = await stat(target);
+    return stats.isFile() ? { path: target, stats } : undefined;
+  } catch (error) {
+    if (errorCode(error) !== undefined) return undefined; // dangling, looping or unreadable: not listed
+    throw error;
+  }
+}
+
+/**
+ * Every regular file under `folder`, sorted by name in code-point order. Throws the
+ * file system's error if the folder itself cannot be read (callers name the folder);
+ * entries that vanish or cannot be read while walking are left out.
+ */
+export async function collectRegularFiles(folder: string): Promise<FolderFile[]> {
+  const folderReal = await realpath(folder);
+  const found: FolderFile[] = [];
+
+  async function visit(directory: string, parts: readonly string[]): Promise<void> {
+    let entries: string[];
+    try {
+      entries = await readdir(directory);
+    } catch (error) {
+      if (parts.length === 0 || errorCode(error) === undefined) throw error;
+      return;
+    }
+    for (const entry of entries) {
+      const entryParts = [...parts, entry];
+      const name = entryParts.join('/');
+      // Checking the folder's own name first stops the walk at hidden folders and
+      // at the depth limit, so it never goes deeper than a request could reach.
+      if (!isAcceptableName(name)) continue;
+      const entryPath = join(directory, entry);
+      let entryStats: Stats;
+      try {
+        entryStats = await lstat(entryPath);
+      } catch (error) {
+        if (errorCode(error) !== undefined) continue;
+        throw error;
+      }
+      if (entryStats.isDirectory()) {
+        await visit(entryPath, entryParts);
+      } else if (entryStats.isFile()) {
+        found.push({ name, path: entryPath, stats: entryStats });
+      } else if (entryStats.isSymbolicLink()) {
+        const target = await followLinkInside(folderReal, entryPath);
+        if (target) found.push({ name, ...target });
+      }
+    }
+  }
+
+  await visit(folderReal, []);
+  return found.sort((a, b) => compareNames(a.name, b.name));
+}

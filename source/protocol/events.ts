@@ -1,0 +1,106 @@
+/**
+ * The events a peer emits (DESIGN.md, "Architecture"): plain, frozen, tagged
+ * objects, and the only thing the dashboard, the CLI and the store ever see.
+ * `step`, `wire`, `progress` and `closed` describe the session; `keys` carries the
+ * session secrets for the inspector and the store; the rest hand application data
+ * to the code that drives the peer (the file to stream, the bytes to save).
+ */
+import type { Alert } from './alerts.js';
+import type { ListEntry } from './application-messages.js';
+import type { WireField } from './fields.js';
+import type { SessionKeys } from './key-schedule.js';
+import type { Role, StepId, StepStatus } from './steps.js';
+
+export type Direction = 'client->server' | 'server->client';
+
+export interface StepEvent {
+  readonly type: 'step';
+  readonly role: Role;
+  readonly step: StepId;
+  readonly status: StepStatus;
+  readonly detail: string;
+}
+
+export interface WireEvent {
+  readonly type: 'wire';
+  readonly role: Role;
+  readonly action: 'sent' | 'received';
+  readonly direction: Direction;
+  readonly contentType: number;
+  /** CLIENT_HELLO, FILE_DATA, alert close_notify… as best the bytes tell. */
+  readonly message: string;
+  readonly encrypted: boolean;
+  /** The record exactly as it crossed the wire, header included. */
+  readonly record: Uint8Array;
+  readonly fields: readonly WireField[];
+  /** For encrypted records: the decrypted payload, when this peer could read it. */
+  readonly plaintext?: Uint8Array;
+  readonly plaintextFields?: readonly WireField[];
+}
+
+export interface ProgressEvent {
+  readonly type: 'progress';
+  readonly role: Role;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface ClosedEvent {
+  readonly type: 'closed';
+  readonly role: Role;
+  /** How the session ended: cleanly, by an alert this peer sent or received, or by a dropped connection. */
+  readonly how: 'close_notify' | 'alert_sent' | 'alert_received' | 'connection_lost';
+  readonly alert?: Alert;
+  readonly reason: string;
+}
+
+export interface KeysEvent {
+  readonly type: 'keys';
+  readonly role: Role;
+  readonly clientRandom: Uint8Array;
+  readonly serverRandom: Uint8Array;
+  readonly secret: Uint8Array;
+  readonly keys: SessionKeys;
+}
+
+export interface RequestEvent {
+  readonly type: 'request';
+  readonly role: 'server';
+  readonly op: 'LIST' | 'GET';
+  readonly name: string;
+}
+
+export interface FileHeaderEvent {
+  readonly type: 'file-header';
+  readonly role: 'client';
+  readonly name: string;
+  readonly size: number;
+}
+
+export interface FileDataEvent {
+  readonly type: 'file-data';
+  readonly role: 'client';
+  readonly data: Uint8Array;
+}
+
+export interface FileVerifiedEvent {
+  readonly type: 'file-verified';
+  readonly role: 'client';
+  readonly name: string;
+  readonly size: number;
+  readonly sha256: Uint8Array;
+}
+
+export interface ListEvent {
+  readonly type: 'list';
+  readonly role: 'client';
+  readonly entries: readonly ListEntry[];
+}
+
+export type SessionEvent = StepEvent | WireEvent | ProgressEvent | ClosedEvent | KeysEvent;
+export type ApplicationEvent = RequestEvent | FileHeaderEvent | FileDataEvent | FileVerifiedEvent | ListEvent;
+export type PeerEvent = SessionEvent | ApplicationEvent;
+
+export function stepEvent(role: Role, step: StepId, status: StepStatus, detail = ''): StepEvent {
+  return Object.freeze({ type: 'step', role, step, status, detail });
+}

@@ -1,0 +1,25 @@
+/**
+ * Sizes and rates for people: 1.2 MB, 16 KiB/s. Decimal units for sizes, as file
+ * managers show them, so "1.2 MB" matches what a user sees elsewhere.
+ */
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(Math.round(bytesPerSecond))}/s`;
+}
+
+/** 1234567 → "1,234,567", for exact byte counts. */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}
