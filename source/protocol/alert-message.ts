@@ -2,8 +2,9 @@
  * The alert message (PROTOCOL.md section 6): `level (1) | description (1) |
  * reason<u16>`, the reason being UTF-8 for people.
  */
-import { ALERT_LEVEL, type Alert, RemoteProtocolError } from './alerts.js';
+import { ALERT_CODES, ALERT_LEVEL, type Alert, type AlertName, RemoteProtocolError } from './alerts.js';
 import { ByteReader, ByteWriter } from './codec.js';
+import { CONTENT_TYPE, encodeRecord } from './record.js';
 
 /** Reasons are for people; a long one is cut so that an alert always fits a record. */
 const MAX_REASON_BYTES = 1024;
@@ -25,4 +26,12 @@ export function decodeAlert(payload: Uint8Array): Alert {
   // A reason is only for display, so bytes that are not UTF-8 are shown replaced rather than refused.
   const reason = new TextDecoder('utf-8').decode(reasonBytes);
   return { level, description, reason };
+}
+
+/**
+ * A whole plaintext record carrying a fatal alert, for a transport that must turn
+ * a connection away before any session exists (a server at its connection cap).
+ */
+export function fatalAlertRecord(alert: AlertName, reason: string): Uint8Array {
+  return encodeRecord(CONTENT_TYPE.alert, encodeAlert({ level: 'fatal', description: ALERT_CODES[alert], reason }));
 }

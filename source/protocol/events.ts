@@ -50,6 +50,8 @@ export interface ClosedEvent {
   readonly role: Role;
   /** How the session ended: cleanly, by an alert this peer sent or received, or by a dropped connection. */
   readonly how: 'close_notify' | 'alert_sent' | 'alert_received' | 'connection_lost';
+  /** Whether the session did what it set out to do before it closed. */
+  readonly ok: boolean;
   readonly alert?: Alert;
   readonly reason: string;
 }

@@ -345,18 +345,22 @@ export abstract class Peer {
     if (ending.kind === 'failed') {
       const alert = ending.alert;
       const detail = how === 'alert_sent' && alert ? `${alertName(alert.description)}: ${alert.reason}` : ending.reason;
-      const failing = this.#activeStep ?? [...this.#steps].find(([id, status]) => status === 'pending' && id !== 'close')?.[0];
+      const alreadyFailed = [...this.#steps.values()].includes('failed');
+      const failing = this.#activeStep ?? (alreadyFailed ? undefined : [...this.#steps].find(([id, status]) => status === 'pending' && id !== 'close')?.[0]);
       if (failing !== undefined) this.step(failing, 'failed', detail);
       for (const [id, status] of this.#steps) {
         if (id !== 'close' && (status === 'pending' || status === 'active')) this.step(id, 'skipped');
       }
-      const closing = how === 'alert_sent' && alert ? `sent fatal alert ${alertName(alert.description)}, closed` : how === 'alert_received' ? `${ending.reason}; closed` : ending.reason;
+      const closing = how === 'alert_sent' && alert
+        ? `sent alert ${alertName(alert.description)}, closed`
+        : how === 'alert_received' ? `closed after the ${this.#peerRole}'s alert` : 'connection lost';
       this.step('close', 'done', closing);
     }
     this.emit({
       type: 'closed',
       role: this.role,
       how,
+      ok: ending.kind === 'closed',
       ...(ending.kind === 'failed' && ending.alert ? { alert: ending.alert } : {}),
       reason: ending.reason,
     });

@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * The entry point: parses the command line and starts a headless role (server,
+ * client, keys, demo). Every folder defaults to the one of that name under the
+ * current directory and has a flag to point elsewhere.
+ */
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { parsePort, parsePositiveInteger, parseSize } from './headless/arguments.js';
+import { runClientCommand } from './headless/client-command.js';
+import { runDemoCommand } from './headless/demo-command.js';
+import { EXIT } from './headless/exit-codes.js';
+import { runKeysCommand } from './headless/keys-command.js';
+import { CommandOutput } from './headless/output.js';
+import { runServerCommand } from './headless/server-command.js';
+import { DEFAULT_MAX_FILE_BYTES } from './protocol/client.js';
+import { DEFAULT_PORT } from './net/client.js';
+import { DEFAULT_MAX_CONNECTIONS } from './net/server.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  ${EXIT.ok}  success (the client received and verified the file)
+  ${EXIT.protocol}  the session failed with an alert (bad certificate, bad MAC, refused name…)
+  ${EXIT.usage}  usage error
+  ${EXIT.connection}  connection failed or dropped
+  ${EXIT.local}  local problem (keystore, folders, disk)`;
+
+const folder = (name: string) => new Option(`--${name} <dir>`, `the ${name} folder`).default(`./${name}`);
+const json = new Option('--json', 'print one JSON object per line instead of plain lines');
+
+function finish(code: number): void {
+  process.exitCode = code;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('tls-tui')
+    .description('A TLS-style handshake shown from both sides: certificates, key exchange and man-in-the-middle protection.')
+    .showHelpAfterError()
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride((error) => {
+      process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    });
+
+  program
+    .command('server')
+    .description(`listen and serve files from the public folder to every client, until stopped (Ctrl+C)`)
+    .option('--host <address>', 'address to listen on', '0.0.0.0')
+    .option('--port <port>', `port to listen on (0 picks a free one)`, parsePort, DEFAULT_PORT)
+    .addOption(folder('public'))
+    .addOption(folder('keystore'))
+    .option('--max-connections <n>', 'connections served at once', parsePositiveInteger, DEFAULT_MAX_CONNECTIONS)
+    .addOption(json)
+    .action(async (options) => {
+      const stop = new Promise((resolveStop) => {
+        process.once('SIGINT', resolveStop);
+        process.once('SIGTERM', resolveStop);
+      });
+      finish(await runServerCommand({ ...options, public: resolve(options.public), keystore: resolve(options.keystore) }, new CommandOutput(options.json ?? false), stop));
+    });
+
+  program
+    .command('client')
+    .description('fetch one file (or the listing) from a server, verify it and save it to the received folder')
+    .option('--host <address>', 'server address', '127.0.0.1')
+    .option('--port <port>', 'server port', parsePort, DEFAULT_PORT)
+    .option('--file <name>', 'the file to fetch, as named in the server\'s public folder')
+    .option('--list', 'list the files the server offers instead')
+    .addOption(folder('received'))
+    .addOption(folder('keystore'))
+    .option('--server-name <name>', 'the subject the server certificate must name', 'server')
+    .option('--insecure', 'skip certificate verification (to see what an attacker can then do)')
+    .option('--max-size <size>', 'largest file accepted, e.g. 500MB or 4GiB', parseSize, DEFAULT_MAX_FILE_BYTES)
+    .addOption(json)
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (options, command: Command) => {
+      if ((options.file === undefined) === (options.list === undefined)) command.error('error: give exactly one of --file NAME or --list', { exitCode: EXIT.usage });
+      const request = options.list ? { op: 'LIST' as const } : { op: 'GET' as const, name: String(options.file) };
+      finish(await runClientCommand(
+        { ...options, request, insecure: options.insecure ?? false, received: resolve(options.received), keystore: resolve(options.keystore) },
+        new CommandOutput(options.json ?? false),
+      ));
+    });
+
+  program
+    .command('keys')
+    .description('show the keystore (subjects, issuers, validity, files, fingerprints), generating what is missing')
+    .addOption(folder('keystore'))
+    .option('--regenerate', 'replace every key and certificate with a fresh set')
+    .addOption(json)
+    .action(async (options) => {
+      finish(await runKeysCommand({ keystore: resolve(options.keystore), regenerate: options.regenerate ?? false }, new CommandOutput(options.json ?? false)));
+    });
+
+  program
+    .command('demo', { isDefault: true })
+    .description('run a server and a client on this machine over loopback TCP and print both checklists')
+    .option('--file <name>', 'the file to fetch (default: the first in the public folder)')
+    .addOption(folder('public'))
+    .addOption(folder('received'))
+    .addOption(folder('keystore'))
+    .addOption(json)
+    .action(async (options) => {
+      finish(await runDemoCommand(
+        { file: options.file, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore) },
+        new CommandOutput(options.json ?? false),
+      ));
+    });
+
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

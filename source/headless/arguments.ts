@@ -1,0 +1,28 @@
+/**
+ * Parsers for command-line values, each failing with a message that says what was
+ * expected, so commander reports a usage error instead of a stack trace.
+ */
+import { InvalidArgumentError } from 'commander';
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535.');
+  return port;
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  '': 1, b: 1, k: 1000, kb: 1000, kib: 1024, m: 1000 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1000 ** 3, gb: 1000 ** 3, gib: 1024 ** 3,
+};
+
+/** "4GiB", "500MB", "1048576": a size in bytes. */
+export function parseSize(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'x'];
+  if (match === null || unit === undefined) throw new InvalidArgumentError('expected a size such as 1048576, 500MB or 4GiB.');
+  return Math.floor(Number(match[1]) * unit);
+}
+
+export function parsePositiveInteger(value: string): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a whole number above 0.');
+  return Number(value);
+}

@@ -1,0 +1,60 @@
+/**
+ * `tls-tui client`: one session against a server, printing the client's checklist
+ * as it goes. Exits 0 only when the file was received and verified (or the listing
+ * arrived), with distinct codes for an alert, a connection problem and a local one.
+ */
+import { describeAlert } from '../protocol/alerts.js';
+import type { ClientRequest } from '../protocol/client.js';
+import { formatBytes, formatCount } from '../protocol/units.js';
+import { runClientSession } from '../net/client.js';
+import { EXIT } from './exit-codes.js';
+import { loadKeystore } from './load-keystore.js';
+import type { CommandOutput } from './output.js';
+
+export interface ClientCommandOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly request: ClientRequest;
+  readonly keystore: string;
+  readonly received: string;
+  readonly serverName: string;
+  readonly insecure: boolean;
+  readonly maxSize: number;
+}
+
+export async function runClientCommand(options: ClientCommandOptions, output: CommandOutput): Promise<number> {
+  const keystore = await loadKeystore(options.keystore, output);
+  if (keystore === undefined) return EXIT.local;
+  const what = options.request.op === 'GET' ? `GET "${options.request.name}"` : 'LIST';
+  output.say(`tls-tui client: ${what} from ${options.host}:${options.port}${options.insecure ? ' (INSECURE: certificates not verified)' : ''}`);
+
+  const result = await runClientSession({
+    host: options.host,
+    port: options.port,
+    request: options.request,
+    receivedDir: options.received,
+    key: keystore.client.key,
+    certificate: keystore.client.certificate,
+    trustedCa: keystore.ca.certificate,
+    serverName: options.serverName,
+    verifyServerCertificate: !options.insecure,
+    maxFileBytes: options.maxSize,
+    onEvent: (event) => output.event(event, '  '),
+  });
+
+  if (result.ok) {
+    output.record({ type: 'result', ok: true, ...(result.savedPath ? { path: result.savedPath, size: result.size } : {}), ...(result.entries ? { entries: result.entries } : {}) });
+    if (result.savedPath !== undefined) output.say(`received ${result.savedPath} (${formatBytes(result.size ?? 0)}), digest and signature verified`);
+    if (result.entries !== undefined) {
+      const width = Math.max(0, ...result.entries.map((entry) => formatCount(entry.size).length));
+      for (const entry of result.entries) output.say(`  ${formatCount(entry.size).padStart(width)}  ${entry.name}`);
+      output.say(`${result.entries.length} file${result.entries.length === 1 ? '' : 's'} on the server`);
+    }
+    return EXIT.ok;
+  }
+  const why = result.alert ? describeAlert(result.alert) : result.reason;
+  output.record({ type: 'result', ok: false, kind: result.kind, reason: result.reason, ...(result.alert ? { alert: result.alert } : {}) });
+  output.say(`stopped: ${result.kind === 'protocol' && result.reason !== result.alert?.reason ? result.reason : why}`);
+  output.say('nothing was written to received/');
+  return result.kind === 'protocol' ? EXIT.protocol : result.kind === 'connection' ? EXIT.connection : EXIT.local;
+}

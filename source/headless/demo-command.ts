@@ -1,0 +1,61 @@
+/**
+ * `tls-tui demo`: a whole session on this machine, both peers in one process but
+ * talking over real loopback TCP, with both checklists printed as they happen.
+ * The quickest way to see the handshake without a second terminal.
+ */
+import { listPublicFiles } from '../files/public-folder.js';
+import { runClientSession } from '../net/client.js';
+import { TlsTuiServer } from '../net/server.js';
+import { describeAlert } from '../protocol/alerts.js';
+import { formatBytes } from '../protocol/units.js';
+import { EXIT } from './exit-codes.js';
+import { loadKeystore } from './load-keystore.js';
+import type { CommandOutput } from './output.js';
+
+export interface DemoCommandOptions {
+  readonly keystore: string;
+  readonly public: string;
+  readonly received: string;
+  readonly file?: string;
+}
+
+export async function runDemoCommand(options: DemoCommandOptions, output: CommandOutput): Promise<number> {
+  const keystore = await loadKeystore(options.keystore, output);
+  if (keystore === undefined) return EXIT.local;
+  const name = options.file ?? (await listPublicFiles(options.public).catch(() => []))[0]?.name;
+  if (name === undefined) {
+    output.problem(`no file to fetch: ${options.public} is empty or missing; name one with --file`);
+    return EXIT.local;
+  }
+  const server = await TlsTuiServer.listen({
+    host: '127.0.0.1',
+    port: 0,
+    publicDir: options.public,
+    key: keystore.server.key,
+    certificate: keystore.server.certificate,
+    trustedCa: keystore.ca.certificate,
+    onEvent: (_session, event) => output.event(event, 'server │ ', { role: 'server' }),
+  });
+  try {
+    const { port } = server.address;
+    output.say(`tls-tui demo: a client fetches "${name}" from a server on 127.0.0.1:${port}, over real TCP`);
+    const result = await runClientSession({
+      host: '127.0.0.1',
+      port,
+      request: { op: 'GET', name },
+      receivedDir: options.received,
+      key: keystore.client.key,
+      certificate: keystore.client.certificate,
+      trustedCa: keystore.ca.certificate,
+      onEvent: (event) => output.event(event, 'client │ '),
+    });
+    if (result.ok) {
+      output.say(`${name} received into ${result.savedPath} (${formatBytes(result.size ?? 0)}), signature valid`);
+      return EXIT.ok;
+    }
+    output.say(`stopped: ${result.alert ? describeAlert(result.alert) : result.reason}`);
+    return result.kind === 'protocol' ? EXIT.protocol : result.kind === 'connection' ? EXIT.connection : EXIT.local;
+  } finally {
+    await server.close();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Where a headless command writes: plain lines for people or JSON lines for
+ * programs, on stdout, with problems on stderr.
+ */
+import { jsonEvent, plainLine, ProgressThinner, progressLine } from './event-lines.js';
+import type { PeerEvent } from '../protocol/events.js';
+
+export interface Writable {
+  write(text: string): unknown;
+}
+
+export class CommandOutput {
+  readonly json: boolean;
+  readonly #stdout: Writable;
+  readonly #stderr: Writable;
+  readonly #progress = new Map<string, ProgressThinner>();
+
+  constructor(json: boolean, stdout: Writable = process.stdout, stderr: Writable = process.stderr) {
+    this.json = json;
+    this.#stdout = stdout;
+    this.#stderr = stderr;
+  }
+
+  /** A line for people (plain mode only). */
+  say(text: string): void {
+    if (!this.json) this.#stdout.write(`${text}\n`);
+  }
+
+  /** A JSON object (JSON mode only). */
+  record(object: Record<string, unknown>): void {
+    if (this.json) this.#stdout.write(`${JSON.stringify(object)}\n`);
+  }
+
+  problem(text: string): void {
+    if (this.json) this.#stdout.write(`${JSON.stringify({ type: 'error', message: text })}\n`);
+    this.#stderr.write(`tls-tui: ${text}\n`);
+  }
+
+  /** An engine event, as a plain or JSON line; `prefix` tells concurrent sessions apart. */
+  event(event: PeerEvent, prefix = '', tag: Record<string, unknown> = {}): void {
+    if (event.type === 'progress') {
+      const key = `${prefix}${event.role}`;
+      const thinner = this.#progress.get(key) ?? new ProgressThinner();
+      this.#progress.set(key, thinner);
+      if (!thinner.keep(event.done, event.total)) return;
+      if (!this.json && (event.total < 1_000_000 || event.done === 0 || event.done === event.total)) return;
+    }
+    if (this.json) {
+      const object = jsonEvent(event);
+      if (object !== undefined) this.record({ ...tag, ...object });
+      return;
+    }
+    const line = event.type === 'progress' ? progressLine(event.done, event.total) : plainLine(event);
+    if (line !== undefined) this.say(`${prefix}${line}`);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * `tls-tui server`: listens and serves every connection until stopped (Ctrl+C),
+ * printing each session's checklist with its number so concurrent sessions can
+ * be told apart.
+ */
+import { stat } from 'node:fs/promises';
+import { describeAlert } from '../protocol/alerts.js';
+import { TlsTuiServer } from '../net/server.js';
+import { EXIT } from './exit-codes.js';
+import { loadKeystore } from './load-keystore.js';
+import type { CommandOutput } from './output.js';
+
+export interface ServerCommandOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly keystore: string;
+  readonly public: string;
+  readonly maxConnections: number;
+}
+
+/** Serves until `stop` resolves (the CLI resolves it on SIGINT or SIGTERM). */
+export async function runServerCommand(options: ServerCommandOptions, output: CommandOutput, stop: Promise<unknown>): Promise<number> {
+  const folder = await stat(options.public).catch(() => undefined);
+  if (!folder?.isDirectory()) {
+    output.problem(`the public folder ${options.public} does not exist or is not a folder`);
+    return EXIT.local;
+  }
+  const keystore = await loadKeystore(options.keystore, output);
+  if (keystore === undefined) return EXIT.local;
+
+  let server: TlsTuiServer;
+  try {
+    server = await TlsTuiServer.listen({
+      host: options.host,
+      port: options.port,
+      publicDir: options.public,
+      key: keystore.server.key,
+      certificate: keystore.server.certificate,
+      trustedCa: keystore.ca.certificate,
+      maxConnections: options.maxConnections,
+      onSession: (session) => output.record({ type: 'session', session: session.id, remote: session.remote }),
+      onEvent: (session, event) => {
+        if (event.type === 'step' && event.step === 'listen') return;
+        output.event(event, `[#${session.id}] `, { session: session.id });
+        if (event.type === 'closed') {
+          const outcome = event.ok ? 'complete' : `failed: ${event.alert ? describeAlert(event.alert) : event.reason}`;
+          output.say(`[#${session.id}] session ${outcome}`);
+        }
+      },
+      onRefused: (remote) => {
+        output.say(`refused ${remote}: ${options.maxConnections} connections already open`);
+        output.record({ type: 'refused', remote });
+      },
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = code === 'EADDRINUSE' ? `port ${options.port} is in use; choose another with --port (0 picks a free one)` : (error as Error).message;
+    output.problem(`cannot listen on ${options.host}:${options.port}: ${hint}`);
+    return EXIT.local;
+  }
+  const { host, port } = server.address;
+  output.say(`tls-tui server listening on ${host}:${port}, serving ${options.public} (Ctrl+C to stop)`);
+  output.record({ type: 'listening', host, port, public: options.public });
+  await stop;
+  await server.close();
+  output.say('server stopped');
+  output.record({ type: 'stopped' });
+  return EXIT.ok;
+}

@@ -1,0 +1,139 @@
+/**
+ * One client session over TCP, as `tls_py`'s Client.py ran it: connect, handshake,
+ * request one file (or the listing), stream it into a temporary file in received/,
+ * and move it into place only once the protocol has verified size, digest and
+ * signature. Any failure leaves nothing under a final name.
+ */
+import { connect, type Socket } from 'node:net';
+import type { Certificate } from '../crypto/certificate.js';
+import type { RsaPrivateKey } from '../crypto/rsa.js';
+import { NameRefusal } from '../files/names.js';
+import { ReceivedFile, removeStaleTemporaryFiles } from '../files/received-file.js';
+import type { Alert } from '../protocol/alerts.js';
+import type { ListEntry } from '../protocol/application-messages.js';
+import { ClientConnection, type ClientRequest } from '../protocol/client.js';
+import type { PeerEvent } from '../protocol/events.js';
+import type { Output, PeerOptions } from '../protocol/peer.js';
+import { formatBytes } from '../protocol/units.js';
+import { PeerSocket } from './peer-socket.js';
+
+export const DEFAULT_PORT = 4041;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface ClientSessionConfig extends PeerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly request: ClientRequest;
+  readonly receivedDir: string;
+  readonly key: RsaPrivateKey;
+  readonly certificate: Certificate;
+  readonly trustedCa: Certificate;
+  readonly serverName?: string;
+  readonly verifyServerCertificate?: boolean;
+  readonly maxFileBytes?: number;
+  readonly onEvent?: (event: PeerEvent) => void;
+}
+
+export type ClientSessionResult =
+  | { readonly ok: true; readonly savedPath?: string; readonly size?: number; readonly entries?: readonly ListEntry[] }
+  | { readonly ok: false; readonly kind: 'protocol' | 'connection' | 'local'; readonly alert?: Alert; readonly reason: string };
+
+/** Runs one session to its end; never throws for anything the network or the server does. */
+export async function runClientSession(config: ClientSessionConfig): Promise<ClientSessionResult> {
+  const peer = new ClientConnection({ ...config, key: config.key, certificate: config.certificate, trustedCa: config.trustedCa, request: config.request });
+  const onEvent = config.onEvent ?? (() => {});
+  const report = (output: Output): void => output.events.forEach(onEvent);
+
+  await removeStaleTemporaryFiles(config.receivedDir).catch(() => 0);
+  report(peer.markStep('connect', 'active', `connecting to ${config.host}:${config.port}`));
+  let socket: Socket;
+  try {
+    socket = await openSocket(config.host, config.port);
+  } catch (error) {
+    const reason = `cannot connect to ${config.host}:${config.port}: ${(error as Error).message}`;
+    report(peer.markStep('connect', 'failed', reason));
+    report(peer.connectionLost(reason, Date.now()));
+    return { ok: false, kind: 'connection', reason };
+  }
+  report(peer.markStep('connect', 'done', `connected to ${socket.remoteAddress}:${socket.remotePort} from port ${socket.localPort}`));
+
+  const link = new PeerSocket(peer, socket, onEvent);
+  let received: ReceivedFile | undefined;
+  let saved: { path: string; size: number } | undefined;
+  let entries: readonly ListEntry[] | undefined;
+  let localFailure: string | undefined;
+
+  const pump = async (output: Output): Promise<void> => {
+    await link.deliver(output);
+    await handle(output);
+  };
+  const handle = async (output: Output): Promise<void> => {
+    for (const event of output.events) {
+      if (peer.isFinished) return;
+      try {
+        await handleEvent(event);
+      } catch (error) {
+        if (error instanceof NameRefusal) {
+          await pump(peer.abort(error.alert, error.message, link.now));
+        } else {
+          localFailure = `could not save the file: ${(error as Error).message}`;
+          if (peer.stepStatus('save') === 'active') report(peer.markStep('save', 'failed', localFailure));
+          await pump(peer.abort('internal_error', localFailure, link.now));
+        }
+      }
+    }
+  };
+  const handleEvent = async (event: PeerEvent): Promise<void> => {
+    switch (event.type) {
+      case 'file-header':
+        received = await ReceivedFile.create(config.receivedDir, event.name);
+        return;
+      case 'file-data':
+        await received?.write(event.data);
+        return;
+      case 'file-verified': {
+        const path = await received!.commit();
+        saved = { path, size: event.size };
+        report(peer.markStep('save', 'done', `${path} (${formatBytes(event.size)})`));
+        await pump(peer.close(link.now));
+        return;
+      }
+      case 'list':
+        entries = event.entries;
+        await pump(peer.close(link.now));
+        return;
+      default:
+    }
+  };
+
+  try {
+    await pump(peer.start(link.now));
+    await link.readUntilClosed(handle);
+  } finally {
+    if (saved === undefined) await received?.abort();
+  }
+
+  if (saved !== undefined) return { ok: true, savedPath: saved.path, size: saved.size };
+  if (entries !== undefined) return { ok: true, entries };
+  const failure = peer.failure;
+  if (localFailure !== undefined) return { ok: false, kind: 'local', reason: localFailure };
+  if (failure?.alert === undefined) return { ok: false, kind: 'connection', reason: failure?.reason ?? 'the session ended without a response' };
+  return { ok: false, kind: 'protocol', alert: failure.alert, reason: failure.reason };
+}
+
+function openSocket(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => socket.destroy(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      // From here errors reach the reader as a failed read; this keeps one from being unhandled before it starts.
+      socket.on('error', () => {});
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * Drives a sans-IO peer over a real TCP socket: bytes read are fed to the peer,
+ * bytes it produces are written with backpressure, its deadlines become timers,
+ * and a finished peer's socket is ended (and destroyed if the other side lingers).
+ * Everything the peer reports goes to one event callback, unchanged.
+ */
+import type { Socket } from 'node:net';
+import type { PeerEvent } from '../protocol/events.js';
+import type { Output, Peer } from '../protocol/peer.js';
+
+/** How long a finished peer waits for the other side to close before dropping the socket. */
+const LINGER_MS = 2_000;
+
+export type Clock = () => number;
+
+export class PeerSocket {
+  readonly #peer: Peer;
+  readonly #socket: Socket;
+  readonly #onEvent: (event: PeerEvent) => void;
+  readonly #clock: Clock;
+  #timer: NodeJS.Timeout | undefined;
+  #ended = false;
+
+  constructor(peer: Peer, socket: Socket, onEvent: (event: PeerEvent) => void, clock: Clock = Date.now) {
+    this.#peer = peer;
+    this.#socket = socket;
+    this.#onEvent = onEvent;
+    this.#clock = clock;
+    socket.setNoDelay(true);
+  }
+
+  get now(): number {
+    return this.#clock();
+  }
+
+  /** Writes the peer's records, reports its events, and resolves once the socket can take more. */
+  async deliver(output: Output): Promise<void> {
+    let flowing = true;
+    if (!this.#socket.destroyed && this.#socket.writable) {
+      for (const record of output.send) flowing = this.#socket.write(record);
+    }
+    for (const event of output.events) this.#onEvent(event);
+    this.#schedule();
+    if (this.#peer.isFinished) this.#end();
+    else if (!flowing) await this.#drained();
+  }
+
+  /** Reads the socket until it closes, feeding the peer; `handle` sees each output after delivery. */
+  async readUntilClosed(handle: (output: Output) => Promise<void>): Promise<void> {
+    try {
+      for await (const chunk of this.#socket as AsyncIterable<Buffer>) {
+        if (this.#peer.isFinished) continue;
+        const output = this.#peer.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength), this.now);
+        await this.deliver(output);
+        await handle(output);
+      }
+      await this.deliver(this.#peer.connectionLost(`the ${this.#peer.role === 'client' ? 'server' : 'client'} closed the connection`, this.now));
+    } catch (error) {
+      await this.deliver(this.#peer.connectionLost((error as Error).message, this.now));
+    } finally {
+      this.#stopTimer();
+    }
+  }
+
+  /** Drops the connection at once (the program is stopping). */
+  destroy(reason: string): void {
+    this.#stopTimer();
+    if (!this.#peer.isFinished) {
+      const output = this.#peer.connectionLost(reason, this.now);
+      for (const event of output.events) this.#onEvent(event);
+    }
+    this.#socket.destroy();
+  }
+
+  #schedule(): void {
+    this.#stopTimer();
+    const deadline = this.#peer.nextDeadline();
+    if (deadline === undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.deliver(this.#peer.tick(this.now));
+    }, Math.max(0, deadline - this.now));
+  }
+
+  #stopTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#stopTimer();
+    this.#socket.end();
+    const linger = setTimeout(() => this.#socket.destroy(), LINGER_MS);
+    linger.unref();
+    this.#socket.once('close', () => clearTimeout(linger));
+  }
+
+  #drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.#socket.off('drain', done);
+        this.#socket.off('close', done);
+        resolve();
+      };
+      this.#socket.on('drain', done);
+      this.#socket.on('close', done);
+    });
+  }
+}

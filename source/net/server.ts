@@ -1,0 +1,158 @@
+/**
+ * The server over TCP: listens (port 4041 by default, as `tls_py`), serves every
+ * connection concurrently until stopped, turns away connections over the cap with
+ * an alert, and answers each session's request from the public folder. A session
+ * that fails ends alone; the listener goes on serving.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Certificate } from '../crypto/certificate.js';
+import type { RsaPrivateKey } from '../crypto/rsa.js';
+import { NameRefusal } from '../files/names.js';
+import { listPublicFiles, openPublicFile } from '../files/public-folder.js';
+import { fatalAlertRecord } from '../protocol/alert-message.js';
+import { MAX_FILE_DATA_BYTES } from '../protocol/application-messages.js';
+import type { PeerEvent, RequestEvent } from '../protocol/events.js';
+import type { Output, PeerOptions } from '../protocol/peer.js';
+import { ServerConnection } from '../protocol/server.js';
+import { DEFAULT_PORT } from './client.js';
+import { PeerSocket } from './peer-socket.js';
+
+export const DEFAULT_MAX_CONNECTIONS = 256;
+/** Bytes read from disk per step: four FILE_DATA records. */
+const READ_CHUNK_BYTES = 4 * MAX_FILE_DATA_BYTES;
+
+export interface ServerConfig extends PeerOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly publicDir: string;
+  readonly key: RsaPrivateKey;
+  readonly certificate: Certificate;
+  readonly trustedCa: Certificate;
+  readonly maxConnections?: number;
+  /** A session began; its events follow through `onEvent` with the same id. */
+  readonly onSession?: (session: SessionInfo) => void;
+  readonly onEvent?: (session: SessionInfo, event: PeerEvent) => void;
+  /** A connection was turned away at the cap. */
+  readonly onRefused?: (remote: string) => void;
+}
+
+export interface SessionInfo {
+  readonly id: number;
+  readonly remote: string;
+  readonly startedAt: number;
+}
+
+export class TlsTuiServer {
+  readonly #config: ServerConfig;
+  readonly #server: Server;
+  readonly #links = new Set<PeerSocket>();
+  readonly #sessions = new Set<Promise<void>>();
+  #nextId = 1;
+
+  private constructor(config: ServerConfig) {
+    this.#config = config;
+    this.#server = createServer((socket) => this.#accept(socket));
+  }
+
+  /** Starts listening; resolves once the port is bound (port 0 picks a free one). */
+  static async listen(config: ServerConfig): Promise<TlsTuiServer> {
+    const server = new TlsTuiServer(config);
+    await new Promise<void>((resolve, reject) => {
+      server.#server.once('error', reject);
+      server.#server.listen({ host: config.host ?? '0.0.0.0', port: config.port ?? DEFAULT_PORT }, () => {
+        server.#server.off('error', reject);
+        resolve();
+      });
+    });
+    return server;
+  }
+
+  get address(): { readonly host: string; readonly port: number } {
+    const address = this.#server.address();
+    if (address === null || typeof address === 'string') throw new Error('the server is not listening');
+    return { host: address.address, port: address.port };
+  }
+
+  get openConnections(): number {
+    return this.#links.size;
+  }
+
+  /** Stops listening and drops every open connection. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const link of this.#links) link.destroy('the server is stopping');
+    await Promise.allSettled([...this.#sessions]);
+    await closed;
+  }
+
+  #accept(socket: Socket): void {
+    socket.on('error', () => {});
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    const limit = this.#config.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    if (this.#links.size >= limit) {
+      socket.end(fatalAlertRecord('internal_error', `server busy: ${limit} connections open; try again later`));
+      setTimeout(() => socket.destroy(), 1_000).unref();
+      this.#config.onRefused?.(remote);
+      return;
+    }
+    const session: SessionInfo = { id: this.#nextId++, remote, startedAt: Date.now() };
+    const running = this.#serve(socket, session).finally(() => this.#sessions.delete(running));
+    this.#sessions.add(running);
+  }
+
+  async #serve(socket: Socket, session: SessionInfo): Promise<void> {
+    const config = this.#config;
+    const peer = new ServerConnection(config);
+    const link = new PeerSocket(peer, socket, (event) => config.onEvent?.(session, event));
+    this.#links.add(link);
+    config.onSession?.(session);
+    const { host, port } = this.address;
+    const pump = (output: Output): Promise<void> => link.deliver(output);
+    try {
+      await pump(peer.markStep('listen', 'done', `listening on ${host}:${port}`));
+      await pump(peer.markStep('accept', 'done', `connection from ${session.remote}`));
+      await pump(peer.start(link.now));
+      await link.readUntilClosed(async (output) => {
+        const request = output.events.find((event): event is RequestEvent => event.type === 'request');
+        // Answered beside the read loop, which must keep reading: the client may send an alert mid-transfer.
+        if (request !== undefined) void this.#respond(peer, pump, link, request);
+      });
+    } finally {
+      this.#links.delete(link);
+      socket.destroy();
+    }
+  }
+
+  async #respond(peer: ServerConnection, pump: (output: Output) => Promise<void>, link: PeerSocket, request: RequestEvent): Promise<void> {
+    const publicDir = this.#config.publicDir;
+    try {
+      if (request.op === 'LIST') {
+        await pump(peer.sendList(await listPublicFiles(publicDir), link.now));
+        return;
+      }
+      const file = await openPublicFile(publicDir, request.name).catch(async (error: unknown) => {
+        if (!(error instanceof NameRefusal)) throw error;
+        await pump(peer.refuse(error.alert, error.message, link.now));
+        return undefined;
+      });
+      if (file === undefined) return;
+      try {
+        await pump(peer.sendFileHeader(file.size, link.now));
+        let sent = 0;
+        while (sent < file.size && !peer.isFinished) {
+          const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, file.size - sent));
+          const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, sent);
+          if (bytesRead === 0) throw new Error(`"${request.name}" shrank while it was being sent`);
+          if (peer.isFinished) return;
+          await pump(peer.sendFileData(buffer.subarray(0, bytesRead), link.now));
+          sent += bytesRead;
+        }
+        if (!peer.isFinished) await pump(peer.sendFileEnd(link.now));
+      } finally {
+        await file.handle.close();
+      }
+    } catch (error) {
+      if (!peer.isFinished) await pump(peer.abort('internal_error', `the server could not read the file: ${(error as Error).message}`, link.now));
+    }
+  }
+}
