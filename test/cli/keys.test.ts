@@ -1,0 +1,114 @@
+/**
+ * The keystore from the command line: two servers started at once on an empty
+ * folder settle on one consistent set; the keys open with OpenSSL and the
+ * README's OpenSSL recipe verifies a certificate; `tls-tui keys` shows every
+ * identity; a corrupt file stops the program with a message that names it.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, startServer } from '../support/cli.js';
+
+let root: string;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tls-tui-keys-'));
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const fingerprints = async (): Promise<string[]> => {
+  const result = await runCli(['keys', '--keystore', 'keystore', '--json'], root);
+  expect(result.code).toBe(0);
+  return result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { fingerprint: string }).fingerprint);
+};
+
+/** The shell lines of the README's block that verifies a certificate with OpenSSL. */
+async function readmeVerifyCommands(): Promise<string> {
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const block = /```sh\n(head -n 8 keystore\/server\/server\.cert[\s\S]*?)```/.exec(readme)?.[1];
+  if (block === undefined) throw new Error('README.md has no OpenSSL verification block');
+  return block.replace(/\s+#.*$/gm, '').replace(/\/tmp\//g, `${root}/`);
+}
+
+describe('the keystore from the command line', () => {
+  it('two servers started at once on an empty folder end up with one consistent keystore', async () => {
+    await writeFile(join(root, 'placeholder'), '');
+    const [first, second] = await Promise.all([
+      startServer(['--public', '.', '--keystore', 'keystore'], root),
+      startServer(['--public', '.', '--keystore', 'keystore'], root),
+    ]);
+    try {
+      for (const server of [first, second]) {
+        const result = await runCli(['client', '--port', String(server.port), '--list', '--keystore', 'keystore'], root);
+        expect(result.code).toBe(0);
+      }
+    } finally {
+      expect(await first.stop()).toBe(0);
+      expect(await second.stop()).toBe(0);
+    }
+    const prints = await fingerprints();
+    expect(prints).toHaveLength(8);
+    expect(await fingerprints()).toEqual(prints);
+  }, 60_000);
+
+  it('writes keys OpenSSL accepts, with private keys readable only by their owner', async () => {
+    expect((await runCli(['keys', '--keystore', 'keystore'], root)).code).toBe(0);
+    for (const key of ['ca/ca.key', 'server/server.key', 'client/client.key', 'attacker/attacker.key', 'attacker/rogue-ca.key']) {
+      const path = join(root, 'keystore', key);
+      expect(execFileSync('openssl', ['rsa', '-in', path, '-check', '-noout'], { encoding: 'utf8' })).toContain('RSA key ok');
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+    }
+  });
+
+  it("verifies a certificate with the README's OpenSSL commands, and not a tampered one", async () => {
+    expect((await runCli(['keys', '--keystore', 'keystore'], root)).code).toBe(0);
+    const commands = await readmeVerifyCommands();
+    expect(execFileSync('sh', ['-c', commands], { cwd: root, encoding: 'utf8' })).toContain('Verified OK');
+    const certificate = join(root, 'keystore', 'server', 'server.cert');
+    await writeFile(certificate, (await readFile(certificate, 'utf8')).replace('subject: server', 'subject: serveR'));
+    expect(() => execFileSync('sh', ['-c', commands], { cwd: root, stdio: 'pipe' })).toThrow();
+  });
+
+  it('shows every identity with its subject, issuer, validity, files and fingerprint', async () => {
+    const result = await runCli(['keys', '--keystore', 'keystore'], root);
+    expect(result.code).toBe(0);
+    for (const text of ['tls-tui Demo CA', 'Mallory Root CA', 'mallory', 'EXPIRED', 'server.key', 'client.cert', 'rogue-ca-server.cert']) {
+      expect(result.stdout).toContain(text);
+    }
+    expect(result.stdout).toMatch(/([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+  });
+
+  it('--regenerate makes a fresh set', async () => {
+    const before = await fingerprints();
+    const result = await runCli(['keys', '--keystore', 'keystore', '--regenerate'], root);
+    expect(result.code).toBe(0);
+    const after = await fingerprints();
+    expect(after.filter((print) => before.includes(print))).toEqual([]);
+  });
+
+  it('stops with exit code 4 and names a corrupt file, leaving it as it was', async () => {
+    expect((await runCli(['keys', '--keystore', 'keystore'], root)).code).toBe(0);
+    const certificate = join(root, 'keystore', 'server', 'server.cert');
+    await writeFile(certificate, 'not a certificate\n');
+    const result = await runCli(['server', '--port', '0', '--public', '.', '--keystore', 'keystore'], root);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain(certificate);
+    expect(result.stderr).toContain('tls-tui keys --regenerate');
+    expect(await readFile(certificate, 'utf8')).toBe('not a certificate\n');
+  });
+
+  it('stops with exit code 4 when a key cannot be read', async () => {
+    expect((await runCli(['keys', '--keystore', 'keystore'], root)).code).toBe(0);
+    const key = join(root, 'keystore', 'client', 'client.key');
+    await writeFile(key, '-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n');
+    await chmod(key, 0o600);
+    const result = await runCli(['client', '--port', '1', '--file', 'x', '--keystore', 'keystore'], root);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain(key);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * The headless server and client as separate processes, as a user runs them:
+ * files of every boundary size arrive byte-identical with the whole checklist
+ * printed, names outside the public folder are refused with a reason while the
+ * server goes on serving, and `--json` prints one parseable object per line.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_STEPS } from '../../source/protocol/steps.js';
+import { type RunningServer, runCli, startServer } from '../support/cli.js';
+
+const MiB = 1024 * 1024;
+const SIZES = [0, 1, 16_383, 16_384, 16_385, 5 * MiB, 50 * MiB];
+
+let root: string;
+let server: RunningServer;
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const client = (...args: string[]) => runCli(['client', '--port', String(server.port), '--keystore', 'keystore', '--received', 'received', ...args], root, 120_000);
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tls-tui-cli-'));
+  await mkdir(join(root, 'public', 'sub'), { recursive: true });
+  for (const size of SIZES) await writeFile(join(root, 'public', `file-${size}.bin`), randomBytes(size));
+  await writeFile(join(root, 'public', 'sub', 'nested.txt'), 'nested\n');
+  await writeFile(join(root, 'secret.txt'), 'the server must never send this');
+  server = await startServer(['--public', 'public', '--keystore', 'keystore'], root);
+}, 60_000);
+
+afterAll(async () => {
+  expect(await server?.stop()).toBe(0);
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('tls-tui client against tls-tui server', () => {
+  it.each(SIZES)('delivers a %i-byte file byte-identical, with the whole checklist', async (size) => {
+    const name = `file-${size}.bin`;
+    const result = await client('--file', name);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const sent = await readFile(join(root, 'public', name));
+    const received = await readFile(join(root, 'received', name));
+    expect(received.length).toBe(size);
+    expect(sha256(received)).toBe(sha256(sent));
+    for (const step of CLIENT_STEPS) expect(result.stdout).toContain(`✔ ${step.label}`);
+    expect(result.stdout).toContain('digest and signature verified');
+  }, 120_000);
+
+  it('fetches a file in a subfolder into the same subfolder of received/', async () => {
+    const result = await client('--file', 'sub/nested.txt');
+    expect(result.code).toBe(0);
+    expect(await readFile(join(root, 'received', 'sub', 'nested.txt'), 'utf8')).toBe('nested\n');
+  });
+
+  it('lists the public folder', async () => {
+    const result = await client('--list');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/52,428,800 {2}file-52428800\.bin/);
+    expect(result.stdout).toContain('sub/nested.txt');
+    expect(result.stdout).toContain(`${SIZES.length + 1} files on the server`);
+  });
+
+  it.each([
+    ['../secret.txt', 'access_denied', 'leave'],
+    ['../keystore/server/server.key', 'access_denied', 'leave'],
+    ['/etc/passwd', 'access_denied', 'absolute'],
+    ['missing.txt', 'file_not_found', 'missing.txt'],
+  ])('refuses %s with %s and a reason, writes nothing, and serves the next client', async (name, alert, reason) => {
+    const before = await readdir(join(root, 'received')).catch(() => []);
+    const refused = await client('--file', name);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`✘ Receive: server sent ${alert}: `);
+    expect(refused.stdout).toContain(reason);
+    expect(refused.stdout).toContain('nothing was written to received/');
+    expect(await readdir(join(root, 'received')).catch(() => [])).toEqual(before);
+
+    const next = await client('--file', 'file-1.bin');
+    expect(next.code).toBe(0);
+  });
+
+  it('prints one JSON object per line with --json, ending with the result', async () => {
+    const result = await client('--file', 'file-16385.bin', '--json');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const steps = lines.filter((line) => line.type === 'step' && line.status === 'done').map((line) => line.step);
+    expect(steps).toEqual(CLIENT_STEPS.map((step) => step.id));
+    expect(lines.some((line) => line.type === 'wire' && line.message === 'CLIENT_HELLO' && line.action === 'sent')).toBe(true);
+    expect(lines.some((line) => line.type === 'keys')).toBe(false);
+    expect(lines.at(-1)).toMatchObject({ type: 'result', ok: true, size: 16_385 });
+  });
+
+  it('exits 3 when nothing listens, and 2 on a usage error', async () => {
+    const refused = await runCli(['client', '--port', '1', '--file', 'x', '--keystore', 'keystore'], root);
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).toContain('✘ Connect to the server: cannot connect to 127.0.0.1:1');
+    const usage = await runCli(['client', '--file', 'a', '--list'], root);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('give exactly one of --file NAME or --list');
+    const badPort = await runCli(['server', '--port', '70000'], root);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain('expected a port from 0 to 65535');
+  });
+
+  it('the server printed every session and is still listening', () => {
+    expect(server.output()).toMatch(/\[#1\] session complete/);
+    expect(server.output()).toMatch(/session failed: access_denied/);
+    expect(server.process.exitCode).toBeNull();
+  });
+});
