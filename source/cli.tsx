@@ -4,18 +4,23 @@
  * client, keys, demo). Every folder defaults to the one of that name under the
  * current directory and has a flag to point elsewhere.
  */
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { parsePort, parsePositiveInteger, parseSize } from './headless/arguments.js';
+import { ATTACK_MODES } from './attacker/modes.js';
+import { parseHostPort, parsePort, parsePositiveInteger, parseSize } from './headless/arguments.js';
 import { runClientCommand } from './headless/client-command.js';
 import { runDemoCommand } from './headless/demo-command.js';
 import { EXIT } from './headless/exit-codes.js';
 import { runKeysCommand } from './headless/keys-command.js';
+import { runMitmCommand } from './headless/mitm-command.js';
 import { CommandOutput } from './headless/output.js';
 import { runServerCommand } from './headless/server-command.js';
 import { DEFAULT_MAX_FILE_BYTES } from './protocol/client.js';
 import { DEFAULT_PORT } from './net/client.js';
 import { DEFAULT_MAX_CONNECTIONS } from './net/server.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -32,9 +37,18 @@ function finish(code: number): void {
   process.exitCode = code;
 }
 
+/** Resolves on Ctrl+C or SIGTERM: how a long-running command is told to stop. */
+function stopSignal(): Promise<unknown> {
+  return new Promise((resolveStop) => {
+    process.once('SIGINT', resolveStop);
+    process.once('SIGTERM', resolveStop);
+  });
+}
+
 export function buildProgram(): Command {
   const program = new Command('tls-tui')
     .description('A TLS-style handshake shown from both sides: certificates, key exchange and man-in-the-middle protection.')
+    .version(version)
     .showHelpAfterError()
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride((error) => {
@@ -51,11 +65,31 @@ export function buildProgram(): Command {
     .option('--max-connections <n>', 'connections served at once', parsePositiveInteger, DEFAULT_MAX_CONNECTIONS)
     .addOption(json)
     .action(async (options) => {
-      const stop = new Promise((resolveStop) => {
-        process.once('SIGINT', resolveStop);
-        process.once('SIGTERM', resolveStop);
-      });
-      finish(await runServerCommand({ ...options, public: resolve(options.public), keystore: resolve(options.keystore) }, new CommandOutput(options.json ?? false), stop));
+      finish(await runServerCommand({ ...options, public: resolve(options.public), keystore: resolve(options.keystore) }, new CommandOutput(options.json ?? false), stopSignal()));
+    });
+
+  program
+    .command('mitm')
+    .description('run the attacker relay between clients and a server (client → relay → server), rewriting the handshake by mode')
+    .requiredOption('--upstream <host:port>', 'the real server', parseHostPort)
+    .option('--listen <port>', 'port clients connect to (0 picks a free one)', parsePort, 4042)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .addOption(new Option('--mode <mode>', 'what the attacker does').choices(ATTACK_MODES).default('off'))
+    .addOption(folder('keystore'))
+    .addOption(json)
+    .addHelpText('after', `
+Modes:
+  off            relays every byte untouched
+  forged-key     genuine server certificate text, the attacker's public key  (client: bad_certificate)
+  rogue-ca       a server certificate from the attacker's own CA            (client: unknown_ca)
+  self-signed    a server certificate signed by the attacker's key          (client: unknown_ca)
+  expired        a CA-signed server certificate whose validity has ended    (client: certificate_expired)
+  wrong-name     a CA-signed certificate for another subject                (client: bad_certificate)
+  replay-client  poses as the client with its public certificate, no key   (server: decrypt_error)
+  bit-flip       flips one bit of the encrypted REQUEST                     (server: bad_record_mac)
+A client run with --insecure does not verify certificates: then the impersonations succeed.`)
+    .action(async (options) => {
+      finish(await runMitmCommand({ ...options, keystore: resolve(options.keystore) }, new CommandOutput(options.json ?? false), stopSignal()));
     });
 
   program

@@ -26,3 +26,10 @@ export function parsePositiveInteger(value: string): number {
   if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a whole number above 0.');
   return Number(value);
 }
+
+/** "host:port", or just ":port" / "port" for this machine. */
+export function parseHostPort(value: string): { host: string; port: number } {
+  const match = /^(?:(.*):)?(\d+)$/.exec(value);
+  if (match === null) throw new InvalidArgumentError('expected HOST:PORT, e.g. 127.0.0.1:4041.');
+  return { host: match[1] || '127.0.0.1', port: parsePort(match[2]!) };
+}

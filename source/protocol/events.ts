@@ -99,6 +99,23 @@ export interface ListEvent {
   readonly entries: readonly ListEntry[];
 }
 
+/**
+ * What a man in the middle saw and did to a record (or a note on what it
+ * learned). `record` is what it sent on; `original` what it received, when it
+ * changed or dropped it.
+ */
+export interface AttackEvent {
+  readonly type: 'attack';
+  readonly role: 'attacker';
+  readonly mode: string;
+  readonly kind: 'forwarded' | 'rewritten' | 'injected' | 'dropped' | 'read' | 'note';
+  readonly direction?: Direction;
+  readonly message?: string;
+  readonly detail: string;
+  readonly record?: Uint8Array;
+  readonly original?: Uint8Array;
+}
+
 export type SessionEvent = StepEvent | WireEvent | ProgressEvent | ClosedEvent | KeysEvent;
 export type ApplicationEvent = RequestEvent | FileHeaderEvent | FileDataEvent | FileVerifiedEvent | ListEvent;
 export type PeerEvent = SessionEvent | ApplicationEvent;

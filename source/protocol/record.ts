@@ -63,6 +63,13 @@ export class RecordReader {
     this.#buffered += data.length;
   }
 
+  /** Hands back every buffered byte and empties the reader, for a relay that stops parsing. */
+  drain(): Uint8Array[] {
+    const chunks = this.#chunks.splice(0);
+    this.#buffered = 0;
+    return chunks;
+  }
+
   /** The next whole record, or undefined until more bytes arrive. */
   next(): RawRecord | undefined {
     if (this.#buffered < HEADER_BYTES) return undefined;

@@ -45,9 +45,14 @@ export interface RunningServer {
 
 /** Starts `tls-tui server --port 0 …` and resolves once it prints the port it listens on. */
 export function startServer(args: readonly string[], cwd: string): Promise<RunningServer> {
+  return startListening(['server', '--host', '127.0.0.1', '--port', '0', ...args], cwd);
+}
+
+/** Starts a long-running command (server, mitm) and resolves once it prints "listening on HOST:PORT". */
+export function startListening(args: readonly string[], cwd: string): Promise<RunningServer> {
   assertBuilt();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'server', '--host', '127.0.0.1', '--port', '0', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const exited = new Promise<number | null>((done) => child.on('close', done));
     const timer = setTimeout(() => {

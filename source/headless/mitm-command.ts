@@ -1,0 +1,80 @@
+/**
+ * `tls-tui mitm`: runs the attacker relay between clients and a real server,
+ * printing what it sees and does to every session: what it relayed, rewrote,
+ * injected or read.
+ */
+import { type AttackerIdentity } from '../attacker/interceptor.js';
+import { ATTACK_MODE_INFO, type AttackMode } from '../attacker/modes.js';
+import type { Keystore } from '../keystore/keystore.js';
+import { AttackerRelay } from '../net/relay.js';
+import type { AttackEvent } from '../protocol/events.js';
+import { EXIT } from './exit-codes.js';
+import { loadKeystore } from './load-keystore.js';
+import type { CommandOutput } from './output.js';
+
+export interface MitmCommandOptions {
+  readonly host: string;
+  readonly listen: number;
+  readonly upstream: { readonly host: string; readonly port: number };
+  readonly mode: AttackMode;
+  readonly keystore: string;
+}
+
+export function attackerIdentity(keystore: Keystore): AttackerIdentity {
+  const { attacker } = keystore;
+  return {
+    key: attacker.key,
+    rogueCaServer: attacker.rogueCaServer,
+    selfSigned: attacker.selfSigned,
+    expired: attacker.expired,
+    wrongName: attacker.wrongName,
+    trustedCa: keystore.ca.certificate,
+  };
+}
+
+const KIND_SYMBOLS: Readonly<Record<AttackEvent['kind'], string>> = {
+  forwarded: '→',
+  rewritten: '✎',
+  injected: '+',
+  dropped: '✗',
+  read: '👁',
+  note: '•',
+};
+
+export function attackLine(event: AttackEvent): string {
+  const what = event.message ? `${event.message}${event.direction ? ` (${event.direction})` : ''}: ` : '';
+  return `${KIND_SYMBOLS[event.kind]} ${event.kind} ${what}${event.detail}`;
+}
+
+export async function runMitmCommand(options: MitmCommandOptions, output: CommandOutput, stop: Promise<unknown>): Promise<number> {
+  const keystore = await loadKeystore(options.keystore, output);
+  if (keystore === undefined) return EXIT.local;
+  let relay: AttackerRelay;
+  try {
+    relay = await AttackerRelay.listen({
+      host: options.host,
+      port: options.listen,
+      upstream: options.upstream,
+      mode: options.mode,
+      identity: attackerIdentity(keystore),
+      onSession: (session) => output.record({ type: 'session', session: session.id, remote: session.remote }),
+      onEvent: (session, event) => {
+        output.say(`[#${session.id}] ${attackLine(event)}`);
+        const { record, original, ...rest } = event;
+        output.record({ session: session.id, ...rest, ...(record ? { bytes: record.length } : {}) });
+      },
+    });
+  } catch (error) {
+    output.problem(`cannot listen on ${options.host}:${options.listen}: ${(error as Error).message}`);
+    return EXIT.local;
+  }
+  const { host, port } = relay.address;
+  const info = ATTACK_MODE_INFO[options.mode];
+  output.say(`tls-tui mitm (${options.mode}) listening on ${host}:${port}, relaying to ${options.upstream.host}:${options.upstream.port}`);
+  output.say(`  the relay ${info.does}${info.caught ? `; a verifying ${info.caught.by} catches it with ${info.caught.alert}` : ''}`);
+  output.record({ type: 'listening', host, port, upstream: options.upstream, mode: options.mode });
+  await stop;
+  await relay.close();
+  output.say('relay stopped');
+  return EXIT.ok;
+}

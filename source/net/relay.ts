@@ -1,0 +1,103 @@
+/**
+ * The attacker relay over TCP: client → relay → server, each hop a real
+ * connection. Every accepted client gets its own upstream connection and its own
+ * `Interceptor`, which decides what crosses each way. The mode can change between
+ * sessions (the dashboard cycles it); a session keeps the mode it started with.
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { type AttackerIdentity, Interceptor, type InterceptOutput } from '../attacker/interceptor.js';
+import type { AttackMode } from '../attacker/modes.js';
+import type { AttackEvent } from '../protocol/events.js';
+import type { SessionInfo } from './server.js';
+
+const LINGER_MS = 2_000;
+
+export interface RelayConfig {
+  readonly host?: string;
+  readonly port: number;
+  readonly upstream: { readonly host: string; readonly port: number };
+  readonly mode: AttackMode;
+  readonly identity: AttackerIdentity;
+  readonly onSession?: (session: SessionInfo) => void;
+  readonly onEvent?: (session: SessionInfo, event: AttackEvent) => void;
+}
+
+export class AttackerRelay {
+  mode: AttackMode;
+  readonly #config: RelayConfig;
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  #nextId = 1;
+
+  private constructor(config: RelayConfig) {
+    this.#config = config;
+    this.mode = config.mode;
+    this.#server = createServer((socket) => this.#accept(socket));
+  }
+
+  static async listen(config: RelayConfig): Promise<AttackerRelay> {
+    const relay = new AttackerRelay(config);
+    await new Promise<void>((resolve, reject) => {
+      relay.#server.once('error', reject);
+      relay.#server.listen({ host: config.host ?? '127.0.0.1', port: config.port }, () => {
+        relay.#server.off('error', reject);
+        resolve();
+      });
+    });
+    return relay;
+  }
+
+  get address(): { readonly host: string; readonly port: number } {
+    const address = this.#server.address();
+    if (address === null || typeof address === 'string') throw new Error('the relay is not listening');
+    return { host: address.address, port: address.port };
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.#sockets) socket.destroy();
+    await closed;
+  }
+
+  #accept(client: Socket): void {
+    const session: SessionInfo = { id: this.#nextId++, remote: `${client.remoteAddress}:${client.remotePort}`, startedAt: Date.now() };
+    const interceptor = new Interceptor(this.mode, this.#config.identity);
+    const server = connect(this.#config.upstream);
+    for (const socket of [client, server]) {
+      this.#sockets.add(socket);
+      socket.setNoDelay(true);
+      socket.on('error', () => {});
+      socket.on('close', () => this.#sockets.delete(socket));
+    }
+    this.#config.onSession?.(session);
+
+    const apply = (output: InterceptOutput): void => {
+      for (const event of output.events) this.#config.onEvent?.(session, event);
+      for (const bytes of output.toServer) if (!server.destroyed) server.write(bytes);
+      for (const bytes of output.toClient) if (!client.destroyed) client.write(bytes);
+      if (output.closeServer) server.end();
+      if (output.closeClient) client.end();
+      // Keep a fast sender from outrunning a slow receiver through the relay.
+      if (client.writableNeedDrain) pauseUntilDrained(server, client);
+      if (server.writableNeedDrain) pauseUntilDrained(client, server);
+    };
+    client.on('data', (chunk: Buffer) => apply(interceptor.fromClient(chunk, Date.now())));
+    server.on('data', (chunk: Buffer) => apply(interceptor.fromServer(chunk, Date.now())));
+    client.on('end', () => server.end());
+    server.on('end', () => client.end());
+    client.on('close', () => closeAfterLinger(server));
+    server.on('close', () => closeAfterLinger(client));
+  }
+}
+
+/** Ends a socket whose partner is gone, letting its last bytes out before dropping it. */
+function closeAfterLinger(socket: Socket): void {
+  socket.end();
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+
+function pauseUntilDrained(reader: Socket, writer: Socket): void {
+  if (reader.isPaused()) return;
+  reader.pause();
+  writer.once('drain', () => reader.resume());
+}
