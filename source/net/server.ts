@@ -46,6 +46,7 @@ export class TlsTuiServer {
   readonly #config: ServerConfig;
   readonly #server: Server;
   readonly #links = new Set<PeerSocket>();
+  readonly #refused = new Set<Socket>();
   readonly #sessions = new Set<Promise<void>>();
   #nextId = 1;
 
@@ -81,6 +82,7 @@ export class TlsTuiServer {
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const link of this.#links) link.destroy('the server is stopping');
+    for (const socket of this.#refused) socket.destroy();
     await Promise.allSettled([...this.#sessions]);
     await closed;
   }
@@ -91,6 +93,10 @@ export class TlsTuiServer {
     const limit = this.#config.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     if (this.#links.size >= limit) {
       socket.end(fatalAlertRecord('internal_error', `server busy: ${limit} connections open; try again later`));
+      // Read and discard, so the client's FIN is noticed; drop it for good after a second either way.
+      socket.resume();
+      this.#refused.add(socket);
+      socket.once('close', () => this.#refused.delete(socket));
       setTimeout(() => socket.destroy(), 1_000).unref();
       this.#config.onRefused?.(remote);
       return;
@@ -152,7 +158,8 @@ export class TlsTuiServer {
         await file.handle.close();
       }
     } catch (error) {
-      if (!peer.isFinished) await pump(peer.abort('internal_error', `the server could not read the file: ${(error as Error).message}`, link.now));
+      const what = request.op === 'LIST' ? 'list the public folder' : `read "${request.name}"`;
+      if (!peer.isFinished) await pump(peer.abort('internal_error', `the server could not ${what}: ${(error as Error).message}`, link.now));
     }
   }
 }
