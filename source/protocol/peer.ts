@@ -256,6 +256,12 @@ export abstract class Peer {
       } catch (error) {
         failure = error;
       }
+      const refusal = plaintext === undefined ? this.#plaintextRefusal(record, protection) : undefined;
+      if (refusal !== undefined) {
+        this.#emitWire('received', record.bytes, false, undefined);
+        this.#handleAlert(refusal);
+        return;
+      }
     }
     this.#emitWire('received', record.bytes, protection !== undefined, plaintext);
     if (plaintext === undefined) throw failure;
@@ -283,6 +289,22 @@ export abstract class Peer {
       this.onHandshake(decodeHandshake(plaintext), plaintext, now);
     } else {
       this.onApplication(decodeApplication(plaintext), now);
+    }
+  }
+
+  /**
+   * The server turns encryption on as it sends SERVER_KEY_EXCHANGE, but a client
+   * that rejects that very message has no keys yet and refuses in plaintext. Like
+   * TLS 1.2 before the peer's ChangeCipherSpec, the first record after that point
+   * may be a plaintext alert, so the server hears the real reason rather than a
+   * MAC failure.
+   */
+  #plaintextRefusal(record: RawRecord, protection: RecordProtection): Alert | undefined {
+    if (this.role !== 'server' || protection.sequence !== 0n || record.contentType !== CONTENT_TYPE.alert) return undefined;
+    try {
+      return decodeAlert(record.payload);
+    } catch {
+      return undefined;
     }
   }
 
@@ -346,7 +368,7 @@ export abstract class Peer {
       const alert = ending.alert;
       const detail = how === 'alert_sent' && alert ? `${alertName(alert.description)}: ${alert.reason}` : ending.reason;
       const alreadyFailed = [...this.#steps.values()].includes('failed');
-      const failing = this.#activeStep ?? (alreadyFailed ? undefined : [...this.#steps].find(([id, status]) => status === 'pending' && id !== 'close')?.[0]);
+      const failing = this.#activeStep ?? (alreadyFailed ? undefined : ([...this.#steps].find(([id, status]) => status === 'pending' && id !== 'close')?.[0] ?? 'close'));
       if (failing !== undefined) this.step(failing, 'failed', detail);
       for (const [id, status] of this.#steps) {
         if (id !== 'close' && (status === 'pending' || status === 'active')) this.step(id, 'skipped');
@@ -354,7 +376,7 @@ export abstract class Peer {
       const closing = how === 'alert_sent' && alert
         ? `sent alert ${alertName(alert.description)}, closed`
         : how === 'alert_received' ? `closed after the ${this.#peerRole}'s alert` : 'connection lost';
-      this.step('close', 'done', closing);
+      if (failing !== 'close') this.step('close', 'done', closing);
     }
     this.emit({
       type: 'closed',
