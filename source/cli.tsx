@@ -19,6 +19,7 @@ import { runServerCommand } from './headless/server-command.js';
 import { DEFAULT_MAX_FILE_BYTES } from './protocol/client.js';
 import { DEFAULT_PORT } from './net/client.js';
 import { DEFAULT_MAX_CONNECTIONS } from './net/server.js';
+import { runDashboard } from './ui/run-dashboard.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -126,7 +127,21 @@ A client run with --insecure does not verify certificates: then the impersonatio
     });
 
   program
-    .command('demo', { isDefault: true })
+    .command('dashboard', { isDefault: true })
+    .description('open the dashboard: both peers side by side, the wire, the attacker (the default command)')
+    .option('--port <port>', 'port for the server to try first (a free one is used when it is taken)', parsePort, DEFAULT_PORT)
+    .addOption(folder('public'))
+    .addOption(folder('received'))
+    .addOption(folder('keystore'))
+    .action(async (options) => {
+      finish(await runDashboard(
+        { port: options.port, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore) },
+        new CommandOutput(false),
+      ));
+    });
+
+  program
+    .command('demo')
     .description('run a server and a client on this machine over loopback TCP and print both checklists')
     .option('--file <name>', 'the file to fetch (default: the first in the public folder)')
     .addOption(folder('public'))

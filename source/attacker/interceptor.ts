@@ -132,7 +132,7 @@ export class Interceptor {
 
   #forward(direction: Direction, record: RawRecord, detail = 'relayed untouched'): void {
     this.#send(direction, record.bytes);
-    this.#event({ kind: 'forwarded', direction, message: this.#describe(record), detail, record: record.bytes });
+    this.#event({ kind: 'forwarded', direction, message: this.#describe(record), detail, encrypted: this.#encrypted, record: record.bytes });
   }
 
   #describe(record: RawRecord): string {
@@ -162,7 +162,7 @@ export class Interceptor {
   }
 
   #drop(direction: Direction, record: RawRecord, detail: string): void {
-    this.#event({ kind: 'dropped', direction, message: this.#describe(record), detail, original: record.bytes });
+    this.#event({ kind: 'dropped', direction, message: this.#describe(record), detail, encrypted: this.#encrypted, original: record.bytes });
   }
 
   /** `off` and `bit-flip`: pass records on, watching for the moment encryption starts. */
@@ -179,7 +179,7 @@ export class Interceptor {
     flipped[HEADER_BYTES] = flipped[HEADER_BYTES]! ^ 0x01;
     this.#send(direction, flipped);
     this.#event({
-      kind: 'rewritten', direction, message: 'encrypted REQUEST', record: flipped, original: record.bytes,
+      kind: 'rewritten', direction, message: 'encrypted REQUEST', encrypted: true, record: flipped, original: record.bytes,
       detail: 'flipped the lowest bit of the first ciphertext byte: without the MAC key it cannot fix the MAC',
     });
   }
@@ -193,7 +193,7 @@ export class Interceptor {
       return;
     }
     const certificate = parseCertificate(hello.certificate);
-    this.#event({ kind: 'read', direction: 'client->server', message: 'CLIENT_HELLO', detail: `copied the client's certificate ("${certificate.subject}"): certificates are public`, original: record.bytes });
+    this.#event({ kind: 'read', direction: 'client->server', message: 'CLIENT_HELLO', detail: `copied the client's certificate ("${certificate.subject}"): certificates are public`, encrypted: false, original: record.bytes });
     const impostor = new ClientConnection({ key: this.#identity.key, certificate, trustedCa: this.#identity.trustedCa, request: { op: 'LIST' } });
     this.#phase = { name: 'posingAsClient', impostor };
     this.#play(impostor, impostor.start(now), 'client->server', "its own CLIENT_HELLO showing the client's certificate");
@@ -213,10 +213,12 @@ export class Interceptor {
       this.#send('server->client', rewritten);
       this.#event({
         kind: 'rewritten', direction: 'server->client', message: 'SERVER_HELLO', detail: `replaced the server's certificate: ${ATTACK_MODE_INFO[this.mode].does}`,
-        original: record.bytes, record: rewritten,
+        encrypted: false, original: record.bytes, record: rewritten,
       });
     }
-    this.#play(impostor, { send: rest, events: output.events }, 'server->client', 'as the server');
+    // The rewritten SERVER_HELLO is reported above; the rest is what the impostor did next.
+    const events = output.events.filter((event) => !(event.type === 'wire' && event.record === rewritten));
+    this.#play(impostor, { send: rest, events }, 'server->client', 'as the server');
   }
 
   #certificateToShow(genuine: Certificate): Certificate {
@@ -277,8 +279,11 @@ export class Interceptor {
     for (const bytes of output.send) this.#send(direction, bytes);
     for (const event of output.events) {
       // The impostor's own wire events name what it sent, decrypted: the attacker knows its plaintext.
-      if (event.type === 'wire' && event.action === 'sent') this.#event({ kind: 'injected', direction, message: event.message, detail, record: event.record });
-      else this.#learn(event);
+      if (event.type === 'wire' && event.action === 'sent') {
+        this.#event({ kind: 'injected', direction, message: event.message, detail, encrypted: event.encrypted, record: event.record, ...(event.plaintext ? { plaintext: event.plaintext } : {}) });
+      } else {
+        this.#learn(event);
+      }
     }
     if (impostor.isFinished) {
       this.#phase = { name: 'done' };
@@ -295,7 +300,7 @@ export class Interceptor {
     } else if (event.type === 'step' && event.status === 'done' && event.step === 'verify-client-certificate') {
       this.#note('the client is connected to the attacker, not to the server');
     } else if (event.type === 'closed' && !event.ok) {
-      this.#note(event.how === 'alert_received' ? `caught: the victim sent ${event.reason.replace(/^(client|server) sent /, '')}` : `stopped: ${event.reason}`);
+      this.#note(event.how === 'alert_received' ? `caught: the ${event.reason}` : `stopped: ${event.reason}`);
     } else if (event.type === 'closed') {
       this.#note('the client accepted the attacker\'s content as the server\'s');
     }

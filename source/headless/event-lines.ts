@@ -6,16 +6,9 @@
  */
 import { toHex } from '../crypto/bytes.js';
 import type { PeerEvent, StepEvent } from '../protocol/events.js';
-import { stepsOf, type StepStatus } from '../protocol/steps.js';
+import { stepsOf } from '../protocol/steps.js';
+import { STATUS_SYMBOLS } from '../ui/symbols.js';
 import { formatBytes } from '../protocol/units.js';
-
-export const STATUS_SYMBOLS: Readonly<Record<StepStatus, string>> = {
-  pending: '·',
-  active: '⠋',
-  done: '✔',
-  failed: '✘',
-  skipped: '–',
-};
 
 export function stepLabel(event: Pick<StepEvent, 'role' | 'step'>): string {
   return stepsOf(event.role).find((step) => step.id === event.step)?.label ?? event.step;

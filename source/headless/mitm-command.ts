@@ -3,9 +3,8 @@
  * printing what it sees and does to every session: what it relayed, rewrote,
  * injected or read.
  */
-import { type AttackerIdentity } from '../attacker/interceptor.js';
+import { attackerIdentity } from '../attacker/identity.js';
 import { ATTACK_MODE_INFO, type AttackMode } from '../attacker/modes.js';
-import type { Keystore } from '../keystore/keystore.js';
 import { AttackerRelay } from '../net/relay.js';
 import type { AttackEvent } from '../protocol/events.js';
 import { EXIT } from './exit-codes.js';
@@ -18,18 +17,6 @@ export interface MitmCommandOptions {
   readonly upstream: { readonly host: string; readonly port: number };
   readonly mode: AttackMode;
   readonly keystore: string;
-}
-
-export function attackerIdentity(keystore: Keystore): AttackerIdentity {
-  const { attacker } = keystore;
-  return {
-    key: attacker.key,
-    rogueCaServer: attacker.rogueCaServer,
-    selfSigned: attacker.selfSigned,
-    expired: attacker.expired,
-    wrongName: attacker.wrongName,
-    trustedCa: keystore.ca.certificate,
-  };
 }
 
 const KIND_SYMBOLS: Readonly<Record<AttackEvent['kind'], string>> = {

@@ -5,6 +5,7 @@
  * signature. Any failure leaves nothing under a final name.
  */
 import { connect, type Socket } from 'node:net';
+import { isAbsolute, relative } from 'node:path';
 import type { Certificate } from '../crypto/certificate.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
 import { NameRefusal } from '../files/names.js';
@@ -15,7 +16,7 @@ import { ClientConnection, type ClientRequest } from '../protocol/client.js';
 import type { PeerEvent } from '../protocol/events.js';
 import type { Output, PeerOptions } from '../protocol/peer.js';
 import { formatBytes } from '../protocol/units.js';
-import { PeerSocket } from './peer-socket.js';
+import { PeerSocket, type PeerSocketOptions } from './peer-socket.js';
 
 export const DEFAULT_PORT = 4041;
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -32,6 +33,7 @@ export interface ClientSessionConfig extends PeerOptions {
   readonly verifyServerCertificate?: boolean;
   readonly maxFileBytes?: number;
   readonly onEvent?: (event: PeerEvent) => void;
+  readonly socket?: PeerSocketOptions;
 }
 
 export type ClientSessionResult =
@@ -52,12 +54,12 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
   } catch (error) {
     const reason = `cannot connect to ${config.host}:${config.port}: ${(error as Error).message}`;
     report(peer.markStep('connect', 'failed', reason));
-    report(peer.connectionLost(reason, Date.now()));
+    report(peer.connectionLost(reason, config.socket?.clock?.() ?? Date.now()));
     return { ok: false, kind: 'connection', reason };
   }
   report(peer.markStep('connect', 'done', `connected to ${socket.remoteAddress}:${socket.remotePort} from port ${socket.localPort}`));
 
-  const link = new PeerSocket(peer, socket, onEvent);
+  const link = new PeerSocket(peer, socket, onEvent, config.socket);
   let received: ReceivedFile | undefined;
   let saved: { path: string; size: number } | undefined;
   let entries: readonly ListEntry[] | undefined;
@@ -94,7 +96,7 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
       case 'file-verified': {
         const path = await received!.commit();
         saved = { path, size: event.size };
-        report(peer.markStep('save', 'done', `${path} (${formatBytes(event.size)})`));
+        report(peer.markStep('save', 'done', `${displayPath(path)} (${formatBytes(event.size)})`));
         await pump(peer.close(link.now));
         return;
       }
@@ -119,6 +121,12 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
   if (localFailure !== undefined) return { ok: false, kind: 'local', reason: localFailure };
   if (failure?.alert === undefined) return { ok: false, kind: 'connection', reason: failure?.reason ?? 'the session ended without a response' };
   return { ok: false, kind: 'protocol', alert: failure.alert, reason: failure.reason };
+}
+
+/** A path as a user would type it: relative to the current folder when it lies inside. */
+function displayPath(path: string): string {
+  const relativePath = relative(process.cwd(), path);
+  return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
 }
 
 function openSocket(host: string, port: number): Promise<Socket> {

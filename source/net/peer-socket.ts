@@ -13,19 +13,32 @@ const LINGER_MS = 2_000;
 
 export type Clock = () => number;
 
+/**
+ * Holds each record before it leaves, until the promise resolves: the dashboard's
+ * step mode, in which a class sends a handshake one message at a time.
+ */
+export type RecordGate = (role: Peer['role'], record: Uint8Array) => Promise<void>;
+
+export interface PeerSocketOptions {
+  readonly clock?: Clock;
+  readonly gate?: RecordGate;
+}
+
 export class PeerSocket {
   readonly #peer: Peer;
   readonly #socket: Socket;
   readonly #onEvent: (event: PeerEvent) => void;
   readonly #clock: Clock;
+  readonly #gate: RecordGate | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ended = false;
 
-  constructor(peer: Peer, socket: Socket, onEvent: (event: PeerEvent) => void, clock: Clock = Date.now) {
+  constructor(peer: Peer, socket: Socket, onEvent: (event: PeerEvent) => void, options: PeerSocketOptions = {}) {
     this.#peer = peer;
     this.#socket = socket;
     this.#onEvent = onEvent;
-    this.#clock = clock;
+    this.#clock = options.clock ?? Date.now;
+    this.#gate = options.gate;
     socket.setNoDelay(true);
   }
 
@@ -36,8 +49,9 @@ export class PeerSocket {
   /** Writes the peer's records, reports its events, and resolves once the socket can take more. */
   async deliver(output: Output): Promise<void> {
     let flowing = true;
-    if (!this.#socket.destroyed && this.#socket.writable) {
-      for (const record of output.send) flowing = this.#socket.write(record);
+    for (const record of output.send) {
+      if (this.#gate !== undefined) await this.#gate(this.#peer.role, record);
+      if (!this.#socket.destroyed && this.#socket.writable) flowing = this.#socket.write(record);
     }
     for (const event of output.events) this.#onEvent(event);
     this.#schedule();

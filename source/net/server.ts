@@ -15,7 +15,7 @@ import type { PeerEvent, RequestEvent } from '../protocol/events.js';
 import type { Output, PeerOptions } from '../protocol/peer.js';
 import { ServerConnection } from '../protocol/server.js';
 import { DEFAULT_PORT } from './client.js';
-import { PeerSocket } from './peer-socket.js';
+import { PeerSocket, type PeerSocketOptions } from './peer-socket.js';
 
 export const DEFAULT_MAX_CONNECTIONS = 256;
 /** Bytes read from disk per step: four FILE_DATA records. */
@@ -34,6 +34,7 @@ export interface ServerConfig extends PeerOptions {
   readonly onEvent?: (session: SessionInfo, event: PeerEvent) => void;
   /** A connection was turned away at the cap. */
   readonly onRefused?: (remote: string) => void;
+  readonly socket?: PeerSocketOptions;
 }
 
 export interface SessionInfo {
@@ -109,7 +110,7 @@ export class TlsTuiServer {
   async #serve(socket: Socket, session: SessionInfo): Promise<void> {
     const config = this.#config;
     const peer = new ServerConnection(config);
-    const link = new PeerSocket(peer, socket, (event) => config.onEvent?.(session, event));
+    const link = new PeerSocket(peer, socket, (event) => config.onEvent?.(session, event), config.socket);
     this.#links.add(link);
     config.onSession?.(session);
     const { host, port } = this.address;

@@ -112,8 +112,12 @@ export interface AttackEvent {
   readonly direction?: Direction;
   readonly message?: string;
   readonly detail: string;
+  /** Whether the record is an encrypted one. */
+  readonly encrypted?: boolean;
   readonly record?: Uint8Array;
   readonly original?: Uint8Array;
+  /** The decrypted payload of an encrypted record the attacker wrote itself. */
+  readonly plaintext?: Uint8Array;
 }
 
 export type SessionEvent = StepEvent | WireEvent | ProgressEvent | ClosedEvent | KeysEvent;

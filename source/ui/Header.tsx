@@ -1,0 +1,28 @@
+/**
+ * The top line: where the server listens, what the attacker does, whether the
+ * client verifies certificates, step mode, and the CA's fingerprint.
+ */
+import { Text } from 'ink';
+import type { Settings } from './dashboard-state.js';
+
+export interface HeaderProps {
+  readonly serverAddress?: string;
+  readonly settings: Settings;
+  readonly caFingerprint: string;
+}
+
+export function Header({ serverAddress, settings, caFingerprint }: HeaderProps) {
+  const attack = settings.mode !== 'off';
+  return (
+    <Text wrap="truncate-end">
+      <Text bold color="cyan">tls-tui</Text>
+      <Text>{`  server ${serverAddress ?? '…'}`}</Text>
+      <Text>{'  attacker: '}</Text>
+      <Text color={attack ? 'red' : 'green'} bold={attack}>{settings.mode}</Text>
+      <Text>{'  verify: '}</Text>
+      <Text color={settings.verify ? 'green' : 'red'} bold={!settings.verify}>{settings.verify ? 'on ✔' : 'OFF ✘'}</Text>
+      {settings.stepMode ? <Text color="yellow" bold>{'  step mode'}</Text> : null}
+      <Text dimColor>{`  CA ${caFingerprint.slice(0, 11)}…`}</Text>
+    </Text>
+  );
+}

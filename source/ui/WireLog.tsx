@@ -1,0 +1,52 @@
+/**
+ * Every record of the session in order: which hop it crossed, what it is, its
+ * size and whether it was encrypted, with the attacker's rewrites highlighted.
+ * Long runs of the same message are counted rather than listed.
+ */
+import { Box, Text } from 'ink';
+import { formatCount } from '../protocol/units.js';
+import type { WireEntry } from './dashboard-state.js';
+import { listWindow } from './list-window.js';
+
+export interface WireLogProps {
+  readonly entries: readonly WireEntry[];
+  readonly omitted: Readonly<Record<string, number>>;
+  readonly cursor: number;
+  readonly focused: boolean;
+  readonly rows: number;
+}
+
+const ATTACK_MARKS: Readonly<Record<string, { readonly mark: string; readonly color: string }>> = {
+  rewritten: { mark: '✎ rewritten', color: 'red' },
+  injected: { mark: '+ injected', color: 'magenta' },
+  dropped: { mark: '✗ dropped', color: 'yellow' },
+  forwarded: { mark: '', color: '' },
+};
+
+export function WireLog({ entries, omitted, cursor, focused, rows }: WireLogProps) {
+  const omittedLines = Object.entries(omitted).map(([kind, count]) => `… ${formatCount(count)} more ${kind} records, not listed`);
+  const listRows = Math.max(1, rows - 1 - Math.min(omittedLines.length, 2));
+  const { start, end } = listWindow(entries.length, cursor, listRows);
+  return (
+    <Box flexDirection="column">
+      <Text dimColor wrap="truncate-end">{`wire: ${entries.length} record${entries.length === 1 ? '' : 's'}${entries.length ? '  (Enter inspects the selected one)' : ''}`}</Text>
+      {entries.slice(start, end).map((entry, offset) => {
+        const index = start + offset;
+        const selected = index === cursor;
+        const attack = entry.attack ? ATTACK_MARKS[entry.attack] : undefined;
+        return (
+          <Text key={entry.id} wrap="truncate-end" inverse={selected && focused}>
+            <Text>{`${selected ? '›' : ' '}${String(index + 1).padStart(3)} `}</Text>
+            <Text color={entry.from === 'attacker' ? 'magenta' : entry.from === 'client' ? 'blue' : 'yellow'}>{entry.hop.padEnd(16)}</Text>
+            <Text bold>{` ${entry.message.padEnd(20)}`}</Text>
+            <Text dimColor>{` ${String(entry.record.length).padStart(6)} B ${entry.encrypted ? 'encrypted' : 'plaintext'}`}</Text>
+            {attack?.mark ? <Text color={attack.color} bold>{`  ${attack.mark}`}</Text> : null}
+          </Text>
+        );
+      })}
+      {omittedLines.slice(0, 2).map((line) => (
+        <Text key={line} dimColor wrap="truncate-end">{line}</Text>
+      ))}
+    </Box>
+  );
+}

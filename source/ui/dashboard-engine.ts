@@ -1,0 +1,281 @@
+/**
+ * What the dashboard runs: a server on 127.0.0.1 (port 4041, or a free one when
+ * that is taken), the attacker relay when an attack is on, and one client session
+ * per fetch, all in this process but talking over real loopback TCP. It reports
+ * everything as `EngineEvent`s for the dashboard's reducer; in step mode it holds
+ * each record before it leaves until the user sends it, with the protocol's clock
+ * stopped meanwhile so that no timeout runs out while a class discusses a message.
+ */
+import { ATTACK_MODE_INFO, type AttackMode } from '../attacker/modes.js';
+import { certificateFingerprint } from '../crypto/certificate.js';
+import { listPublicFiles } from '../files/public-folder.js';
+import { fileSha256, listReceivedFiles } from '../files/received-file.js';
+import { attackerIdentity } from '../attacker/identity.js';
+import type { Keystore } from '../keystore/keystore.js';
+import { runClientSession, type ClientSessionResult } from '../net/client.js';
+import { AttackerRelay } from '../net/relay.js';
+import { TlsTuiServer } from '../net/server.js';
+import { alertName } from '../protocol/alerts.js';
+import type { ClientRequest } from '../protocol/client.js';
+import { describeRecord } from '../protocol/fields.js';
+import type { Role } from '../protocol/steps.js';
+import { formatBytes } from '../protocol/units.js';
+import type { EngineEvent, ReceivedView, Settings } from './dashboard-state.js';
+
+export const DASHBOARD_PORT = 4041;
+
+/** A clock that stands still while paused: time in step mode passes only when a message moves. */
+export class PausableClock {
+  #pausedTotal = 0;
+  #pausedAt: number | undefined;
+
+  readonly now = (): number => (this.#pausedAt ?? Date.now()) - this.#pausedTotal;
+
+  pause(): void {
+    this.#pausedAt ??= Date.now();
+  }
+
+  resume(): void {
+    if (this.#pausedAt === undefined) return;
+    this.#pausedTotal += Date.now() - this.#pausedAt;
+    this.#pausedAt = undefined;
+  }
+}
+
+export interface DashboardEngineOptions {
+  readonly keystore: Keystore;
+  readonly publicDir: string;
+  readonly receivedDir: string;
+  /** The port to try first; a free one is used when it is taken. */
+  readonly port?: number;
+  readonly settings?: Settings;
+}
+
+interface HeldRecord {
+  readonly role: Role;
+  readonly record: Uint8Array;
+  readonly release: () => void;
+}
+
+export class DashboardEngine {
+  readonly #options: DashboardEngineOptions;
+  readonly #listeners = new Set<(event: EngineEvent) => void>();
+  readonly #clock = new PausableClock();
+  readonly #held: HeldRecord[] = [];
+  readonly #digests = new Map<string, string>();
+  #settings: Settings;
+  #server: TlsTuiServer | undefined;
+  #relay: AttackerRelay | undefined;
+  #sessionId = 0;
+  #running = false;
+  #serverSession: number | undefined;
+  #relaySession: number | undefined;
+  #closed = false;
+
+  private constructor(options: DashboardEngineOptions) {
+    this.#options = options;
+    this.#settings = options.settings ?? { mode: 'off', verify: true, stepMode: false };
+  }
+
+  static async start(options: DashboardEngineOptions): Promise<DashboardEngine> {
+    const engine = new DashboardEngine(options);
+    engine.#server = await engine.#listen(options.port ?? DASHBOARD_PORT).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+      return engine.#listen(0);
+    });
+    return engine;
+  }
+
+  get settings(): Settings {
+    return this.#settings;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  get serverAddress(): string {
+    const address = this.#server?.address;
+    return address ? `${address.host}:${address.port}` : '';
+  }
+
+  /** Sends the state so far to a new listener, then every event as it happens. */
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.#listeners.add(listener);
+    listener({ type: 'ready', serverAddress: this.serverAddress, caFingerprint: certificateFingerprint(this.#options.keystore.ca.certificate) });
+    listener({ type: 'settings', settings: this.#settings });
+    void this.refreshFiles();
+    void this.refreshReceived();
+    return () => this.#listeners.delete(listener);
+  }
+
+  setMode(mode: AttackMode): void {
+    this.#update({ mode });
+  }
+
+  setVerify(verify: boolean): void {
+    this.#update({ verify });
+  }
+
+  setStepMode(stepMode: boolean): void {
+    this.#update({ stepMode });
+    if (!stepMode) this.#releaseAll();
+  }
+
+  /** Step mode: lets the held record go. */
+  sendNext(): void {
+    const next = this.#held.shift();
+    if (next === undefined) return;
+    next.release();
+    this.#announceHeld();
+  }
+
+  /** Starts a new session for `request`; one runs at a time. */
+  async fetch(request: ClientRequest): Promise<void> {
+    if (this.#running || this.#closed) {
+      if (this.#running) this.#emit({ type: 'notice', text: 'a session is running: wait for it to end (in step mode, press c to let it run)' });
+      return;
+    }
+    this.#running = true;
+    const { mode, verify } = this.#settings;
+    const id = ++this.#sessionId;
+    this.#serverSession = undefined;
+    this.#relaySession = undefined;
+    this.#emit({ type: 'session-start', session: { id, request, mode, verify, startedAt: Date.now() } });
+    try {
+      const port = mode === 'off' ? this.#server!.address.port : (await this.#ensureRelay(mode)).address.port;
+      const { keystore, receivedDir } = this.#options;
+      const result = await runClientSession({
+        host: '127.0.0.1',
+        port,
+        request,
+        receivedDir,
+        key: keystore.client.key,
+        certificate: keystore.client.certificate,
+        trustedCa: keystore.ca.certificate,
+        verifyServerCertificate: verify,
+        socket: { clock: this.#clock.now, gate: this.#gate },
+        onEvent: (event) => this.#emit({ type: 'peer', event, at: Date.now() }),
+      });
+      this.#emit({ type: 'session-end', result: { ok: result.ok, text: describeResult(request, result, mode, verify) } });
+    } catch (error) {
+      this.#emit({ type: 'session-end', result: { ok: false, text: `stopped: ${(error as Error).message}` } });
+    } finally {
+      this.#running = false;
+      this.#releaseAll();
+      await Promise.all([this.refreshReceived(), this.refreshFiles()]);
+    }
+  }
+
+  async refreshFiles(): Promise<void> {
+    const files = await listPublicFiles(this.#options.publicDir).catch(() => []);
+    this.#emit({ type: 'files', files });
+  }
+
+  async refreshReceived(): Promise<void> {
+    const entries = await listReceivedFiles(this.#options.receivedDir).catch(() => []);
+    const views: ReceivedView[] = [];
+    for (const entry of entries) {
+      const key = `${entry.name}\0${entry.size}\0${entry.modified.getTime()}`;
+      let sha256 = this.#digests.get(key);
+      if (sha256 === undefined) {
+        sha256 = await fileSha256(`${this.#options.receivedDir}/${entry.name}`).catch(() => undefined);
+        if (sha256 !== undefined) this.#digests.set(key, sha256);
+      }
+      views.push({ name: entry.name, size: entry.size, ...(sha256 ? { sha256 } : {}) });
+    }
+    this.#emit({ type: 'received', entries: views });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#releaseAll();
+    await Promise.allSettled([this.#relay?.close(), this.#server?.close()]);
+  }
+
+  #listen(port: number): Promise<TlsTuiServer> {
+    const { keystore, publicDir } = this.#options;
+    return TlsTuiServer.listen({
+      host: '127.0.0.1',
+      port,
+      publicDir,
+      key: keystore.server.key,
+      certificate: keystore.server.certificate,
+      trustedCa: keystore.ca.certificate,
+      socket: { clock: this.#clock.now, gate: this.#gate },
+      onSession: (session) => {
+        if (this.#running && this.#serverSession === undefined) this.#serverSession = session.id;
+      },
+      onEvent: (session, event) => {
+        if (session.id === this.#serverSession) this.#emit({ type: 'peer', event, at: Date.now() });
+      },
+    });
+  }
+
+  async #ensureRelay(mode: AttackMode): Promise<AttackerRelay> {
+    this.#relay ??= await AttackerRelay.listen({
+      host: '127.0.0.1',
+      port: 0,
+      upstream: { host: '127.0.0.1', port: this.#server!.address.port },
+      mode,
+      identity: attackerIdentity(this.#options.keystore),
+      onSession: (session) => {
+        if (this.#running && this.#relaySession === undefined) this.#relaySession = session.id;
+      },
+      onEvent: (session, event) => {
+        if (session.id === this.#relaySession) this.#emit({ type: 'peer', event, at: Date.now() });
+      },
+    });
+    this.#relay.mode = mode;
+    return this.#relay;
+  }
+
+  readonly #gate = (role: Role, record: Uint8Array): Promise<void> => {
+    if (!this.#settings.stepMode || this.#closed) return Promise.resolve();
+    return new Promise((release) => {
+      this.#held.push({ role, record, release });
+      if (this.#held.length === 1) this.#announceHeld();
+    });
+  };
+
+  #announceHeld(): void {
+    const next = this.#held[0];
+    if (next === undefined) {
+      this.#clock.resume();
+      this.#emit({ type: 'released' });
+      return;
+    }
+    this.#clock.pause();
+    this.#emit({ type: 'held', role: next.role, message: describeRecord(next.record, false).message.replace(/^unknown.*/, 'an encrypted record') });
+  }
+
+  #releaseAll(): void {
+    const held = this.#held.splice(0);
+    for (const record of held) record.release();
+    if (held.length > 0) this.#announceHeld();
+  }
+
+  #update(change: Partial<Settings>): void {
+    this.#settings = { ...this.#settings, ...change };
+    this.#emit({ type: 'settings', settings: this.#settings });
+  }
+
+  #emit(event: EngineEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}
+
+/** The result of a session in one line: "notes.txt received, 1.2 MB, signature valid" or "stopped: unknown_ca: …". */
+export function describeResult(request: ClientRequest, result: ClientSessionResult, mode: AttackMode, verify: boolean): string {
+  if (result.ok) {
+    if (result.entries !== undefined) return `listing received: ${result.entries.length} file${result.entries.length === 1 ? '' : 's'}`;
+    const name = request.op === 'GET' ? request.name : '';
+    if (!verify && ATTACK_MODE_INFO[mode].impersonatesServer) {
+      return `${name} received, ${formatBytes(result.size ?? 0)}: signed by the ATTACKER's key, accepted because the client did not verify the certificate`;
+    }
+    return `${name} received, ${formatBytes(result.size ?? 0)}, signature valid${verify ? '' : ' (certificate NOT verified)'}`;
+  }
+  if (result.alert === undefined) return `stopped: ${result.reason}`;
+  const name = alertName(result.alert.description);
+  return result.reason.includes(`sent ${name}`) ? `stopped: ${result.reason}` : `stopped: ${name}: ${result.reason}`;
+}

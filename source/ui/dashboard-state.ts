@@ -1,0 +1,322 @@
+/**
+ * The dashboard's state and the pure reducer that builds it from engine events
+ * and key presses. Components only render what this holds; nothing here touches
+ * a socket, a file or the clock, so it is tested on its own.
+ */
+import type { AttackMode } from '../attacker/modes.js';
+import type { PublicFileEntry } from '../files/public-folder.js';
+import type { ClientRequest } from '../protocol/client.js';
+import type { AttackEvent, Direction, PeerEvent, WireEvent } from '../protocol/events.js';
+import { describeRecord, type WireField } from '../protocol/fields.js';
+import { type Role, stepsOf, type StepStatus } from '../protocol/steps.js';
+
+export type Focus = 'files' | 'received' | 'wire' | 'client' | 'server';
+export const FOCUS_ORDER: readonly Focus[] = ['files', 'received', 'wire', 'client', 'server'];
+export type Overlay = 'none' | 'help' | 'inspector' | 'filter' | 'request';
+
+/** How many records of one kind from one sender the wire log keeps; the rest are counted. */
+export const WIRE_KEEP_PER_KIND = 12;
+
+export interface Settings {
+  readonly mode: AttackMode;
+  readonly verify: boolean;
+  readonly stepMode: boolean;
+}
+
+export interface StepView {
+  readonly status: StepStatus;
+  readonly detail: string;
+}
+
+export interface ProgressView {
+  readonly done: number;
+  readonly total: number;
+  readonly startedAt: number;
+  readonly updatedAt: number;
+}
+
+export interface PeerView {
+  readonly steps: Readonly<Record<string, StepView>>;
+  readonly progress?: ProgressView;
+}
+
+export interface WireEntry {
+  readonly id: number;
+  readonly from: Role | 'attacker';
+  /** "client → server", or a hop through the attacker: "client → mitm", "mitm → server". */
+  readonly hop: string;
+  readonly direction: Direction;
+  readonly message: string;
+  readonly encrypted: boolean;
+  readonly record: Uint8Array;
+  readonly fields: readonly WireField[];
+  readonly plaintext?: Uint8Array;
+  readonly plaintextFields?: readonly WireField[];
+  /** What the attacker did to it, when it passed through the attacker. */
+  readonly attack?: AttackEvent['kind'];
+  readonly note?: string;
+}
+
+export interface ReceivedView {
+  readonly name: string;
+  readonly size: number;
+  readonly sha256?: string;
+}
+
+export interface SessionView {
+  readonly id: number;
+  readonly request: ClientRequest;
+  readonly mode: AttackMode;
+  readonly verify: boolean;
+  readonly startedAt: number;
+}
+
+export interface SessionResult {
+  readonly ok: boolean;
+  readonly text: string;
+}
+
+export interface DashboardState {
+  readonly serverAddress?: string;
+  readonly caFingerprint: string;
+  readonly settings: Settings;
+  readonly session?: SessionView;
+  readonly running: boolean;
+  readonly result?: SessionResult;
+  readonly client: PeerView;
+  readonly server: PeerView;
+  readonly wire: readonly WireEntry[];
+  /** Records left out of the wire log, by "sender message". */
+  readonly wireOmitted: Readonly<Record<string, number>>;
+  readonly attackNotes: readonly string[];
+  /** In step mode: the record waiting for space. */
+  readonly held?: { readonly role: Role | 'attacker'; readonly message: string };
+  readonly files: readonly PublicFileEntry[];
+  readonly received: readonly ReceivedView[];
+  readonly focus: Focus;
+  readonly overlay: Overlay;
+  readonly cursor: Readonly<Record<Focus, number>>;
+  readonly fieldCursor: number;
+  readonly filter: string;
+  readonly notice?: string;
+}
+
+export type EngineEvent =
+  | { readonly type: 'ready'; readonly serverAddress: string; readonly caFingerprint: string }
+  | { readonly type: 'files'; readonly files: readonly PublicFileEntry[] }
+  | { readonly type: 'received'; readonly entries: readonly ReceivedView[] }
+  | { readonly type: 'settings'; readonly settings: Settings }
+  | { readonly type: 'session-start'; readonly session: SessionView }
+  | { readonly type: 'peer'; readonly event: PeerEvent | AttackEvent; readonly at: number }
+  | { readonly type: 'held'; readonly role: Role | 'attacker'; readonly message: string }
+  | { readonly type: 'released' }
+  | { readonly type: 'session-end'; readonly result: SessionResult }
+  | { readonly type: 'notice'; readonly text: string };
+
+export type Action =
+  | { readonly type: 'engine'; readonly events: readonly EngineEvent[] }
+  | { readonly type: 'focus'; readonly to: Focus | 'next' | 'previous' }
+  | { readonly type: 'move'; readonly delta: number }
+  | { readonly type: 'open'; readonly overlay: Overlay }
+  | { readonly type: 'close-overlay' }
+  | { readonly type: 'filter'; readonly text: string }
+  | { readonly type: 'notice'; readonly text: string | undefined };
+
+export function emptyPeer(role: Role): PeerView {
+  return { steps: Object.fromEntries(stepsOf(role).map((step) => [step.id, { status: 'pending', detail: '' }])) };
+}
+
+export function initialState(settings: Settings = { mode: 'off', verify: true, stepMode: false }): DashboardState {
+  return {
+    caFingerprint: '',
+    settings,
+    running: false,
+    client: emptyPeer('client'),
+    server: emptyPeer('server'),
+    wire: [],
+    wireOmitted: {},
+    attackNotes: [],
+    files: [],
+    received: [],
+    focus: 'files',
+    overlay: 'none',
+    cursor: { files: 0, received: 0, wire: 0, client: 0, server: 0 },
+    fieldCursor: 0,
+    filter: '',
+  };
+}
+
+/** The files the picker shows: the public folder, narrowed by the filter. */
+export function visibleFiles(state: DashboardState): readonly PublicFileEntry[] {
+  const filter = state.filter.toLowerCase();
+  return filter === '' ? state.files : state.files.filter((file) => file.name.toLowerCase().includes(filter));
+}
+
+export function selectedWireEntry(state: DashboardState): WireEntry | undefined {
+  return state.wire[state.cursor.wire];
+}
+
+function listLength(state: DashboardState, focus: Focus): number {
+  switch (focus) {
+    case 'files':
+      return visibleFiles(state).length;
+    case 'received':
+      return state.received.length;
+    case 'wire':
+      return state.wire.length;
+    case 'client':
+    case 'server':
+      return stepsOf(focus).length;
+  }
+}
+
+function clamp(value: number, length: number): number {
+  return Math.max(0, Math.min(value, length - 1));
+}
+
+export function dashboardReducer(state: DashboardState, action: Action): DashboardState {
+  switch (action.type) {
+    case 'engine':
+      return action.events.reduce(applyEngineEvent, state);
+    case 'focus': {
+      const index = FOCUS_ORDER.indexOf(state.focus);
+      const focus =
+        action.to === 'next' ? FOCUS_ORDER[(index + 1) % FOCUS_ORDER.length]! : action.to === 'previous' ? FOCUS_ORDER[(index + FOCUS_ORDER.length - 1) % FOCUS_ORDER.length]! : action.to;
+      return { ...state, focus };
+    }
+    case 'move': {
+      if (state.overlay === 'inspector') {
+        const entry = selectedWireEntry(state);
+        const fields = (entry?.fields.length ?? 0) + (entry?.plaintextFields?.length ?? 0);
+        return { ...state, fieldCursor: clamp(state.fieldCursor + action.delta, fields) };
+      }
+      const cursor = clamp(state.cursor[state.focus] + action.delta, listLength(state, state.focus));
+      return { ...state, cursor: { ...state.cursor, [state.focus]: cursor } };
+    }
+    case 'open':
+      if (action.overlay === 'inspector' && selectedWireEntry(state) === undefined) return state;
+      return { ...state, overlay: action.overlay, fieldCursor: action.overlay === 'inspector' ? 0 : state.fieldCursor };
+    case 'close-overlay':
+      return { ...state, overlay: 'none' };
+    case 'filter':
+      return { ...state, filter: action.text, cursor: { ...state.cursor, files: 0 } };
+    case 'notice':
+      return { ...state, notice: action.text };
+  }
+}
+
+function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardState {
+  switch (event.type) {
+    case 'ready':
+      return { ...state, serverAddress: event.serverAddress, caFingerprint: event.caFingerprint };
+    case 'files':
+      return { ...state, files: event.files, cursor: { ...state.cursor, files: clamp(state.cursor.files, event.files.length) } };
+    case 'received':
+      return { ...state, received: event.entries, cursor: { ...state.cursor, received: clamp(state.cursor.received, event.entries.length) } };
+    case 'settings':
+      return { ...state, settings: event.settings };
+    case 'session-start':
+      return {
+        ...state,
+        session: event.session,
+        running: true,
+        result: undefined,
+        client: emptyPeer('client'),
+        server: emptyPeer('server'),
+        wire: [],
+        wireOmitted: {},
+        attackNotes: [],
+        held: undefined,
+        cursor: { ...state.cursor, wire: 0 },
+        overlay: state.overlay === 'inspector' ? 'none' : state.overlay,
+        notice: undefined,
+      };
+    case 'session-end':
+      return { ...state, running: false, held: undefined, result: event.result };
+    case 'held':
+      return { ...state, held: { role: event.role, message: event.message } };
+    case 'released':
+      return { ...state, held: undefined };
+    case 'notice':
+      return { ...state, notice: event.text };
+    case 'peer':
+      return applyPeerEvent(state, event.event, event.at);
+  }
+}
+
+function applyPeerEvent(state: DashboardState, event: PeerEvent | AttackEvent, at: number): DashboardState {
+  switch (event.type) {
+    case 'step': {
+      const peer = state[event.role];
+      const steps = { ...peer.steps, [event.step]: { status: event.status, detail: event.detail } };
+      return { ...state, [event.role]: { ...peer, steps } };
+    }
+    case 'progress': {
+      const peer = state[event.role];
+      const startedAt = peer.progress !== undefined && event.done > 0 ? peer.progress.startedAt : at;
+      return { ...state, [event.role]: { ...peer, progress: { done: event.done, total: event.total, startedAt, updatedAt: at } } };
+    }
+    case 'wire':
+      return event.action === 'sent' ? addWireEntry(state, fromPeer(state, event)) : state;
+    case 'attack':
+      if (event.kind === 'note' || event.kind === 'read') {
+        return { ...state, attackNotes: [...state.attackNotes, event.kind === 'read' ? `read: ${event.detail}` : event.detail] };
+      }
+      return event.record === undefined && event.original === undefined ? state : addWireEntry(state, fromAttacker(state, event));
+    default:
+      return state;
+  }
+}
+
+function attackerOn(state: DashboardState): boolean {
+  return (state.session?.mode ?? state.settings.mode) !== 'off';
+}
+
+function fromPeer(state: DashboardState, event: WireEvent): Omit<WireEntry, 'id'> {
+  const to = event.role === 'client' ? 'server' : 'client';
+  return {
+    from: event.role,
+    hop: `${event.role} → ${attackerOn(state) ? 'mitm' : to}`,
+    direction: event.direction,
+    message: event.message,
+    encrypted: event.encrypted,
+    record: event.record,
+    fields: event.fields,
+    ...(event.plaintext ? { plaintext: event.plaintext, plaintextFields: event.plaintextFields ?? [] } : {}),
+  };
+}
+
+function fromAttacker(state: DashboardState, event: AttackEvent): Omit<WireEntry, 'id'> {
+  const record = event.record ?? event.original ?? new Uint8Array(0);
+  const to = event.direction === 'server->client' ? 'client' : 'server';
+  // A record passed on untouched reads as the sender wrote it.
+  const same = event.kind === 'forwarded' ? state.wire.findLast((entry) => entry.from !== 'attacker' && equalRecords(entry.record, record)) : undefined;
+  const encrypted = same?.encrypted ?? event.encrypted ?? false;
+  const plaintext = same?.plaintext ?? event.plaintext;
+  const described = same ?? describeRecord(record, encrypted, plaintext);
+  return {
+    from: 'attacker',
+    hop: event.kind === 'dropped' ? `mitm ✗ ${to}` : `mitm → ${to}`,
+    direction: event.direction ?? 'client->server',
+    message: same?.message ?? event.message ?? described.message,
+    encrypted,
+    record,
+    fields: described.fields,
+    ...(plaintext ? { plaintext, plaintextFields: described.plaintextFields ?? [] } : {}),
+    attack: event.kind,
+    note: event.detail,
+  };
+}
+
+function equalRecords(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}
+
+function addWireEntry(state: DashboardState, entry: Omit<WireEntry, 'id'>): DashboardState {
+  const kind = `${entry.from} ${entry.message}`;
+  const kept = state.wire.reduce((count, existing) => count + (existing.from === entry.from && existing.message === entry.message ? 1 : 0), 0);
+  if (kept >= WIRE_KEEP_PER_KIND && entry.attack !== 'rewritten') {
+    return { ...state, wireOmitted: { ...state.wireOmitted, [kind]: (state.wireOmitted[kind] ?? 0) + 1 } };
+  }
+  return { ...state, wire: [...state.wire, { ...entry, id: state.wire.length }] };
+}

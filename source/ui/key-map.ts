@@ -1,0 +1,109 @@
+/**
+ * What each key does, as a pure function of the dashboard state: the reducer
+ * actions to apply and the command, if any, for the engine. Keeping it pure makes
+ * every key testable without a terminal, and lets several keys that arrive in one
+ * read (fast typing, a paste, tmux) each act on the state the previous one left.
+ */
+import { type AttackMode, nextAttackMode } from '../attacker/modes.js';
+import type { ClientRequest } from '../protocol/client.js';
+import { type Action, type DashboardState, selectedWireEntry, visibleFiles } from './dashboard-state.js';
+
+/** The key flags the dashboard reads; Ink's `Key` has these and more. */
+export interface KeyFlags {
+  readonly upArrow?: boolean;
+  readonly downArrow?: boolean;
+  readonly pageUp?: boolean;
+  readonly pageDown?: boolean;
+  readonly return?: boolean;
+  readonly escape?: boolean;
+  readonly tab?: boolean;
+  readonly shift?: boolean;
+  readonly ctrl?: boolean;
+}
+
+export type Command =
+  | { readonly type: 'quit' }
+  | { readonly type: 'fetch'; readonly request: ClientRequest }
+  | { readonly type: 'mode'; readonly mode: AttackMode }
+  | { readonly type: 'verify'; readonly verify: boolean }
+  | { readonly type: 'step-mode'; readonly on: boolean }
+  | { readonly type: 'send-next' }
+  | { readonly type: 'ask-name' };
+
+export interface KeyResult {
+  readonly actions: readonly Action[];
+  readonly command?: Command;
+}
+
+/**
+ * Splits a read that holds several plain keys ("jj\r") into one keystroke each;
+ * escape sequences and single keys pass through as Ink parsed them.
+ */
+export function splitKeystrokes(input: string, key: KeyFlags): { readonly input: string; readonly key: KeyFlags }[] {
+  if (input.length <= 1 || input.includes('\u001b') || key.ctrl) return [{ input, key }];
+  return [...input].map((character) => {
+    const isReturn = character === '\r' || character === '\n';
+    const isTab = character === '\t';
+    return { input: isReturn || isTab ? '' : character, key: { return: isReturn, tab: isTab, shift: /[A-Z]/.test(character) } };
+  });
+}
+
+export function interpretKey(state: DashboardState, input: string, key: KeyFlags): KeyResult {
+  if (input === 'q' && !key.ctrl) return { actions: [], command: { type: 'quit' } };
+  if (key.escape) {
+    if (state.overlay !== 'none') return { actions: [{ type: 'close-overlay' }] };
+    if (state.filter) return { actions: [{ type: 'filter', text: '' }] };
+    return { actions: [{ type: 'notice', text: undefined }] };
+  }
+  if (input === '?') return { actions: [state.overlay === 'help' ? { type: 'close-overlay' } : { type: 'open', overlay: 'help' }] };
+  if (key.upArrow || input === 'k') return { actions: [{ type: 'move', delta: -1 }] };
+  if (key.downArrow || input === 'j') return { actions: [{ type: 'move', delta: 1 }] };
+  if (key.pageUp) return { actions: [{ type: 'move', delta: -10 }] };
+  if (key.pageDown) return { actions: [{ type: 'move', delta: 10 }] };
+  if (state.overlay !== 'none') return { actions: [] };
+  if (key.tab) return { actions: [{ type: 'focus', to: key.shift ? 'previous' : 'next' }] };
+  if (key.return) return onEnter(state);
+  switch (input) {
+    case '/':
+      return { actions: [{ type: 'focus', to: 'files' }, { type: 'open', overlay: 'filter' }] };
+    case 'n':
+      return { actions: [{ type: 'open', overlay: 'request' }], command: { type: 'ask-name' } };
+    case 'L':
+      return { actions: [], command: { type: 'fetch', request: { op: 'LIST' } } };
+    case 'a':
+      return { actions: [], command: { type: 'mode', mode: nextAttackMode(state.settings.mode) } };
+    case 'v':
+      return { actions: [], command: { type: 'verify', verify: !state.settings.verify } };
+    case 's':
+      return { actions: [], command: { type: 'step-mode', on: !state.settings.stepMode } };
+    case ' ':
+      return { actions: [], command: { type: 'send-next' } };
+    case 'c':
+      return { actions: [], command: { type: 'step-mode', on: false } };
+    default:
+      return { actions: [] };
+  }
+}
+
+function onEnter(state: DashboardState): KeyResult {
+  if (state.focus === 'files') {
+    const file = visibleFiles(state)[state.cursor.files];
+    return file ? { actions: [], command: { type: 'fetch', request: { op: 'GET', name: file.name } } } : { actions: [] };
+  }
+  if (state.focus === 'wire' && selectedWireEntry(state)) return { actions: [{ type: 'open', overlay: 'inspector' }] };
+  return { actions: [] };
+}
+
+/** The settings a command leaves, so the next key in the same read sees them before the engine confirms. */
+export function settingsAfter(state: DashboardState, command: Command): DashboardState {
+  switch (command.type) {
+    case 'mode':
+      return { ...state, settings: { ...state.settings, mode: command.mode } };
+    case 'verify':
+      return { ...state, settings: { ...state.settings, verify: command.verify } };
+    case 'step-mode':
+      return { ...state, settings: { ...state.settings, stepMode: command.on } };
+    default:
+      return state;
+  }
+}

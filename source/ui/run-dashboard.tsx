@@ -1,0 +1,60 @@
+/**
+ * Starts the dashboard in this terminal: opens the keystore, starts the engine,
+ * renders until the user quits, then closes every socket. Console output from
+ * libraries is held back while Ink draws, so nothing lands on the screen, and is
+ * printed once the terminal is restored.
+ */
+import { render } from 'ink';
+import { EXIT } from '../headless/exit-codes.js';
+import { loadKeystore } from '../headless/load-keystore.js';
+import type { CommandOutput } from '../headless/output.js';
+import { App } from './App.js';
+import { DashboardEngine } from './dashboard-engine.js';
+
+export interface DashboardOptions {
+  readonly keystore: string;
+  readonly public: string;
+  readonly received: string;
+  readonly port?: number;
+}
+
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+
+/** Replaces console output with a buffer; the returned function restores it and hands back what was held. */
+function holdConsole(): () => string[] {
+  const held: string[] = [];
+  const originals = CONSOLE_METHODS.map((method) => [method, console[method]] as const);
+  for (const method of CONSOLE_METHODS) console[method] = (...args: unknown[]) => held.push(args.map(String).join(' '));
+  return () => {
+    for (const [method, original] of originals) console[method] = original;
+    return held;
+  };
+}
+
+export async function runDashboard(options: DashboardOptions, output: CommandOutput): Promise<number> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    output.problem(
+      'the dashboard needs an interactive terminal, and this is not one. Without a terminal, use the headless commands: ' +
+        'tls-tui demo, tls-tui server, tls-tui client, tls-tui mitm, tls-tui keys (see tls-tui --help).',
+    );
+    return EXIT.usage;
+  }
+  const keystore = await loadKeystore(options.keystore, output);
+  if (keystore === undefined) return EXIT.local;
+  let engine: DashboardEngine;
+  try {
+    engine = await DashboardEngine.start({ keystore, publicDir: options.public, receivedDir: options.received, ...(options.port === undefined ? {} : { port: options.port }) });
+  } catch (error) {
+    output.problem(`cannot start the server on 127.0.0.1: ${(error as Error).message}`);
+    return EXIT.local;
+  }
+  const release = holdConsole();
+  try {
+    const instance = render(<App engine={engine} />, { patchConsole: false, exitOnCtrlC: true });
+    await instance.waitUntilExit();
+  } finally {
+    await engine.close();
+    for (const line of release()) process.stderr.write(`${line}\n`);
+  }
+  return EXIT.ok;
+}
