@@ -21,6 +21,7 @@ import { StepExplanation } from './StepExplanation.js';
 import { TextPrompt } from './TextPrompt.js';
 import { useDashboard, useTerminalSize, useTicker } from './use-dashboard.js';
 import { WireLog } from './WireLog.js';
+import { tint } from './theme.js';
 
 /** Rows the panes take: a title, eleven steps and the progress bar. */
 const PANE_ROWS = 13;
@@ -124,7 +125,7 @@ export function App({ engine }: AppProps) {
           <PeerPane role="server" view={state.server} width={rightWidth} focused={state.focus === 'server'} cursor={state.cursor.server} frame={frame} now={now} subtitle={state.serverAddress} />
         </Box>
         <ResultLine state={state} />
-        {attackLine !== undefined ? <Text wrap="truncate-end" color="magenta">{`mitm: ${attackLine}`}</Text> : null}
+        {attackLine !== undefined ? <Text wrap="truncate-end" color={tint('magenta')}>{`mitm: ${attackLine}`}</Text> : null}
         <Tabs focus={state.focus} wireCount={state.wire.length} />
         <Box flexDirection="column" height={bottomRows} overflow="hidden">
           {bottom(state, bottomRows, columns)}

@@ -4,6 +4,7 @@
  */
 import { Text } from 'ink';
 import type { Settings } from './dashboard-state.js';
+import { tint } from './theme.js';
 
 export interface HeaderProps {
   readonly serverAddress?: string;
@@ -15,13 +16,13 @@ export function Header({ serverAddress, settings, caFingerprint }: HeaderProps) 
   const attack = settings.mode !== 'off';
   return (
     <Text wrap="truncate-end">
-      <Text bold color="cyan">tls-tui</Text>
+      <Text bold color={tint('cyan')}>tls-tui</Text>
       <Text>{`  server ${serverAddress ?? '…'}`}</Text>
       <Text>{'  attacker: '}</Text>
-      <Text color={attack ? 'red' : 'green'} bold={attack}>{settings.mode}</Text>
+      <Text color={tint(attack ? 'red' : 'green')} bold={attack}>{settings.mode}</Text>
       <Text>{'  verify: '}</Text>
-      <Text color={settings.verify ? 'green' : 'red'} bold={!settings.verify}>{settings.verify ? 'on ✔' : 'OFF ✘'}</Text>
-      {settings.stepMode ? <Text color="yellow" bold>{'  step mode'}</Text> : null}
+      <Text color={tint(settings.verify ? 'green' : 'red')} bold={!settings.verify}>{settings.verify ? 'on ✔' : 'OFF ✘'}</Text>
+      {settings.stepMode ? <Text color={tint('yellow')} bold>{'  step mode'}</Text> : null}
       <Text dimColor>{`  CA ${caFingerprint.slice(0, 11)}…`}</Text>
     </Text>
   );

@@ -3,6 +3,7 @@
  */
 import { Box, Text } from 'ink';
 import { KEY_HELP } from './keys.js';
+import { tint } from './theme.js';
 
 export function HelpOverlay({ width }: { readonly width: number }) {
   return (
@@ -10,7 +11,7 @@ export function HelpOverlay({ width }: { readonly width: number }) {
       <Text bold>Keys</Text>
       {KEY_HELP.map((key) => (
         <Text key={`${key.keys}-${key.does}`} wrap="truncate-end">
-          <Text color="cyan">{key.keys.padEnd(11)}</Text>
+          <Text color={tint('cyan')}>{key.keys.padEnd(11)}</Text>
           <Text>{key.does}</Text>
           {key.where ? <Text dimColor>{`  (${key.where === 'inspector' ? 'inspector' : key.where.join(', ')})`}</Text> : null}
         </Text>

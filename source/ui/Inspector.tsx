@@ -9,6 +9,7 @@ import type { WireEntry } from './dashboard-state.js';
 import { explainMessage } from './explanations.js';
 import { hexLines, hexWindowStart } from './hex.js';
 import { listWindow } from './list-window.js';
+import { tint } from './theme.js';
 
 export interface InspectorProps {
   readonly entry: WireEntry;
@@ -58,7 +59,7 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
         <Text key={line.offset} wrap="truncate-end">
           <Text dimColor>{`${line.offset.toString(16).padStart(6, '0')}  `}</Text>
           {line.spans.map((span, index) => (
-            <Text key={index} inverse={span.highlighted} color={span.highlighted ? 'cyan' : undefined}>{span.text}</Text>
+            <Text key={index} inverse={span.highlighted} color={tint(span.highlighted ? 'cyan' : undefined)}>{span.text}</Text>
           ))}
           {width >= 76 ? <Text dimColor>{` ${line.ascii}`}</Text> : null}
         </Text>

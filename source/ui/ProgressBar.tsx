@@ -4,6 +4,7 @@
  */
 import { Text } from 'ink';
 import { formatBytes, formatRate } from '../protocol/units.js';
+import { tint } from './theme.js';
 
 export interface ProgressBarProps {
   readonly done: number;
@@ -22,7 +23,7 @@ export function ProgressBar({ done, total, elapsedMs, width }: ProgressBarProps)
   const filled = Math.round(fraction * barWidth);
   return (
     <Text wrap="truncate-end">
-      <Text color="cyan">{'█'.repeat(filled)}</Text>
+      <Text color={tint('cyan')}>{'█'.repeat(filled)}</Text>
       <Text dimColor>{'░'.repeat(barWidth - filled)}</Text>
       <Text>{numbers}</Text>
     </Text>

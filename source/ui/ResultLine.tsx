@@ -4,27 +4,28 @@
  */
 import { Text } from 'ink';
 import type { DashboardState } from './dashboard-state.js';
+import { tint } from './theme.js';
 
 export interface ResultLineProps {
   readonly state: Pick<DashboardState, 'running' | 'result' | 'held' | 'notice' | 'session'>;
 }
 
 export function ResultLine({ state }: ResultLineProps) {
-  if (state.notice) return <Text wrap="truncate-end" color="yellow">{`! ${state.notice}`}</Text>;
+  if (state.notice) return <Text wrap="truncate-end" color={tint('yellow')}>{`! ${state.notice}`}</Text>;
   if (state.held) {
     return (
-      <Text wrap="truncate-end" color="yellow">
+      <Text wrap="truncate-end" color={tint('yellow')}>
         {`⏸ ${state.held.role} is about to send ${state.held.message}: space sends it, c lets the session run`}
       </Text>
     );
   }
   if (state.running && state.session) {
     const what = state.session.request.op === 'GET' ? `GET "${state.session.request.name}"` : 'LIST';
-    return <Text wrap="truncate-end" color="cyan">{`● session ${state.session.id}: ${what}${state.session.mode === 'off' ? '' : `, attacker ${state.session.mode}`}`}</Text>;
+    return <Text wrap="truncate-end" color={tint('cyan')}>{`● session ${state.session.id}: ${what}${state.session.mode === 'off' ? '' : `, attacker ${state.session.mode}`}`}</Text>;
   }
   if (state.result) {
     return (
-      <Text wrap="truncate-end" color={state.result.ok ? 'green' : 'red'}>
+      <Text wrap="truncate-end" color={tint(state.result.ok ? 'green' : 'red')}>
         {`${state.result.ok ? '✔' : '✘'} ${state.result.text}`}
       </Text>
     );

@@ -5,6 +5,7 @@
 import { Text } from 'ink';
 import type { StepStatus } from '../protocol/steps.js';
 import { SPINNER_FRAMES, STATUS_COLORS, STATUS_SYMBOLS } from './symbols.js';
+import { tint } from './theme.js';
 
 /** A detail cut shorter than this says nothing; the step's explanation shows it whole. */
 const MIN_DETAIL_WIDTH = 16;
@@ -25,12 +26,12 @@ export function StepRow({ status, label, detail, selected = false, frame = 0, wi
   const muted = status === 'pending' || status === 'skipped';
   return (
     <Text wrap="truncate-end">
-      <Text color={STATUS_COLORS[status]}>{symbol}</Text>{' '}
-      <Text inverse={selected} bold={status === 'failed'} color={status === 'failed' ? 'red' : undefined} dimColor={muted && !selected}>
+      <Text color={tint(STATUS_COLORS[status])}>{symbol}</Text>{' '}
+      <Text inverse={selected} bold={status === 'failed'} color={tint(status === 'failed' ? 'red' : undefined)} dimColor={muted && !selected}>
         {label.slice(0, Math.max(0, width - 2))}
       </Text>
       {detail && width - labelWidth - 3 >= MIN_DETAIL_WIDTH ? (
-        <Text dimColor={status !== 'failed'} color={status === 'failed' ? 'red' : undefined}>{`${' '.repeat(Math.max(1, labelWidth - label.length + 1))}${detail}`}</Text>
+        <Text dimColor={status !== 'failed'} color={tint(status === 'failed' ? 'red' : undefined)}>{`${' '.repeat(Math.max(1, labelWidth - label.length + 1))}${detail}`}</Text>
       ) : null}
     </Text>
   );

@@ -4,6 +4,7 @@
  */
 import { Text } from 'ink';
 import TextInput from 'ink-text-input';
+import { tint } from './theme.js';
 
 export interface TextPromptProps {
   readonly label: string;
@@ -15,7 +16,7 @@ export interface TextPromptProps {
 export function TextPrompt({ label, value, onChange, onSubmit }: TextPromptProps) {
   return (
     <Text wrap="truncate-end">
-      <Text color="cyan">{`${label} `}</Text>
+      <Text color={tint('cyan')}>{`${label} `}</Text>
       <TextInput value={value} onChange={onChange} onSubmit={onSubmit} />
     </Text>
   );

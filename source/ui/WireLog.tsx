@@ -7,6 +7,7 @@ import { Box, Text } from 'ink';
 import { formatCount } from '../protocol/units.js';
 import type { WireEntry } from './dashboard-state.js';
 import { listWindow } from './list-window.js';
+import { tint } from './theme.js';
 
 export interface WireLogProps {
   readonly entries: readonly WireEntry[];
@@ -37,10 +38,10 @@ export function WireLog({ entries, omitted, cursor, focused, rows }: WireLogProp
         return (
           <Text key={entry.id} wrap="truncate-end" inverse={selected && focused}>
             <Text>{`${selected ? '›' : ' '}${String(index + 1).padStart(3)} `}</Text>
-            <Text color={entry.from === 'attacker' ? 'magenta' : entry.from === 'client' ? 'blue' : 'yellow'}>{entry.hop.padEnd(16)}</Text>
+            <Text color={tint(entry.from === 'attacker' ? 'magenta' : entry.from === 'client' ? 'blue' : 'yellow')}>{entry.hop.padEnd(16)}</Text>
             <Text bold>{` ${entry.message.padEnd(20)}`}</Text>
             <Text dimColor>{` ${String(entry.record.length).padStart(6)} B ${entry.encrypted ? 'encrypted' : 'plaintext'}`}</Text>
-            {attack?.mark ? <Text color={attack.color} bold>{`  ${attack.mark}`}</Text> : null}
+            {attack?.mark ? <Text color={tint(attack.color)} bold>{`  ${attack.mark}`}</Text> : null}
           </Text>
         );
       })}

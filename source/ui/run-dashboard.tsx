@@ -18,6 +18,9 @@ export interface DashboardOptions {
   readonly port?: number;
 }
 
+const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h\u001b[H';
+const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
+
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
 
 /** Replaces console output with a buffer; the returned function restores it and hands back what was held. */
@@ -49,11 +52,24 @@ export async function runDashboard(options: DashboardOptions, output: CommandOut
     return EXIT.local;
   }
   const release = holdConsole();
+  // The alternate screen, as full-screen programs use: quitting gives the terminal back as it was.
+  process.stdout.write(ENTER_ALTERNATE_SCREEN);
+  const leaveScreen = (): void => {
+    process.stdout.write(LEAVE_ALTERNATE_SCREEN);
+  };
+  process.once('exit', leaveScreen);
   try {
     const instance = render(<App engine={engine} />, { patchConsole: false, exitOnCtrlC: true });
+    const stop = (): void => instance.unmount();
+    process.once('SIGTERM', stop);
+    process.once('SIGHUP', stop);
     await instance.waitUntilExit();
+    process.off('SIGTERM', stop);
+    process.off('SIGHUP', stop);
   } finally {
     await engine.close();
+    leaveScreen();
+    process.off('exit', leaveScreen);
     for (const line of release()) process.stderr.write(`${line}\n`);
   }
   return EXIT.ok;

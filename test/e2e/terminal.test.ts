@@ -1,0 +1,90 @@
+/**
+ * The real program in a real terminal: tmux runs the built dashboard at 120x40 and
+ * at 80x24, keys are typed with send-keys and the screen is read with
+ * capture-pane, as a user would see it. It fetches a file, switches on an attack
+ * and sees the client fail at the right step, opens the inspector, and quits
+ * leaving the terminal as it was.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI } from '../support/cli.js';
+
+const SOCKET = `tls-tui-e2e-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+}
+
+const screen = (): string => tmux('capture-pane', '-p', '-t', 'e2e');
+const press = (...keys: string[]): void => {
+  for (const key of keys) tmux('send-keys', '-t', 'e2e', key);
+};
+
+async function waitFor(what: string | RegExp, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = screen();
+    if (typeof what === 'string' ? last.includes(what) : what.test(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the screen never showed ${String(what)}; it showed:\n${last}`);
+}
+
+let root: string;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tls-tui-e2e-'));
+  await mkdir(join(root, 'public'));
+  await writeFile(join(root, 'public', 'hello.txt'), 'hello through a real terminal\n');
+});
+
+afterEach(async () => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // Already gone: the dashboard quit and the shell exited.
+  }
+  await rm(root, { recursive: true, force: true });
+});
+
+describe.each([
+  [120, 40],
+  [80, 24],
+])('the dashboard in a %ix%i terminal', (columns, rows) => {
+  it('fetches a file, catches an attack at the right step, inspects a record and quits cleanly', async () => {
+    const command = `cd ${root} && node ${CLI} --port 0; echo "EXITED $?"; sleep 60`;
+    tmux('new-session', '-d', '-s', 'e2e', '-x', String(columns), '-y', String(rows), command);
+
+    await waitFor('hello.txt');
+    press('Enter');
+    const fetched = await waitFor('hello.txt received');
+    expect(fetched).toMatch(/✔ Save to received\//);
+    expect(fetched.split('\n').every((line) => line.length <= columns)).toBe(true);
+    expect(await readFile(join(root, 'received', 'hello.txt'), 'utf8')).toBe('hello through a real terminal\n');
+
+    press('a');
+    await waitFor('attacker: forged-key');
+    press('Enter');
+    const attacked = await waitFor('stopped: bad_certificate');
+    expect(attacked).toMatch(/✘ Verify server certificate/);
+    expect(attacked).toMatch(/– Save to received\//);
+    expect(await readdir(join(root, 'received'))).toEqual(['hello.txt']);
+
+    press('Tab', 'Tab');
+    await waitFor(/mitm → client\s+SERVER_HELLO.*✎ rewritten/);
+    press('Enter');
+    const inspector = await waitFor('record bytes');
+    expect(inspector).toContain('content type');
+    expect(inspector).toMatch(/000000 {2}16 03 00/);
+    press('Escape');
+    await waitFor('Wire');
+
+    press('q');
+    const after = await waitFor('EXITED 0');
+    expect(after).not.toContain('CLIENT');
+  }, 60_000);
+});
