@@ -6,7 +6,7 @@
  * the file's size, digest and signature, or the listing.
  */
 import { equalBytes, toHex } from '../crypto/bytes.js';
-import { type Certificate, CertificateError, formatCertificateTime, parseCertificate, verifyCertificate } from '../crypto/certificate.js';
+import type { Certificate } from '../crypto/certificate.js';
 import { randomBytes, Sha256 } from '../crypto/hash.js';
 import type { RsaPrivateKey, RsaPublicKey } from '../crypto/rsa.js';
 import { LocalProtocolError, RemoteProtocolError } from './alerts.js';
@@ -14,6 +14,7 @@ import { type ApplicationMessage, encodeName, type ListEntry } from './applicati
 import { type HandshakeMessage, RANDOM_BYTES } from './handshake-messages.js';
 import { certificateVerifyInput, deriveSessionKeys, fileSignatureInput, finishedVerifyData, SECRET_BYTES, type SessionKeys, Transcript } from './key-schedule.js';
 import { type Output, Peer, type PeerOptions } from './peer.js';
+import { parsePeerCertificate, verifiedDetail, verifyPeerCertificate } from './peer-certificate.js';
 import { formatBytes } from './units.js';
 
 export type ClientRequest = { readonly op: 'GET'; readonly name: string } | { readonly op: 'LIST' };
@@ -97,8 +98,8 @@ export class ClientConnection extends Peer {
     }
   }
 
-  get stateName(): string {
-    return this.isFinished ? (this.isFailed ? 'Failed' : 'Closed') : this.#state.name;
+  protected get liveStateName(): string {
+    return this.#state.name;
   }
 
   /** Sends CLIENT_HELLO; call once the transport is connected. */
@@ -246,19 +247,14 @@ export class ClientConnection extends Peer {
 
   #checkServerCertificate(bytes: Uint8Array, now: number): Certificate {
     const options = this.#options;
-    try {
-      if (options.verifyServerCertificate === false) {
-        const certificate = parseCertificate(bytes);
-        this.step('verify-server-certificate', 'done', `NOT VERIFIED (insecure): accepted "${certificate.subject}" issued by "${certificate.issuer}"`);
-        return certificate;
-      }
-      const certificate = verifyCertificate(bytes, { trustedCa: options.trustedCa, now, expectedRole: 'server', expectedSubject: options.serverName ?? 'server' });
-      this.step('verify-server-certificate', 'done', `CA signature valid, subject ${certificate.subject}, expires ${formatCertificateTime(certificate.notAfter).slice(0, 10)}`);
+    if (options.verifyServerCertificate === false) {
+      const certificate = parsePeerCertificate(bytes);
+      this.step('verify-server-certificate', 'done', `NOT VERIFIED (insecure): accepted "${certificate.subject}" issued by "${certificate.issuer}"`);
       return certificate;
-    } catch (error) {
-      if (error instanceof CertificateError) throw new RemoteProtocolError(error.alert, error.message);
-      throw error;
     }
+    const certificate = verifyPeerCertificate(bytes, { trustedCa: options.trustedCa, now, expectedRole: 'server', expectedSubject: options.serverName ?? 'server' });
+    this.step('verify-server-certificate', 'done', verifiedDetail(certificate));
+    return certificate;
   }
 
   #sendRequest(session: Session): void {

@@ -65,7 +65,13 @@ export abstract class Peer {
   }
 
   /** The name of the state the peer is in, for display and tests. */
-  abstract get stateName(): string;
+  get stateName(): string {
+    if (this.#ending === undefined) return this.liveStateName;
+    return this.#ending.kind === 'failed' ? 'Failed' : 'Closed';
+  }
+
+  /** The subclass's own state while the session runs. */
+  protected abstract get liveStateName(): string;
 
   get isFinished(): boolean {
     return this.#ending !== undefined;

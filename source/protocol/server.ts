@@ -7,7 +7,7 @@
  * `sendList`, `sendFileHeader` / `sendFileData` / `sendFileEnd`, or `refuse`.
  */
 import { equalBytes, toHex } from '../crypto/bytes.js';
-import { type Certificate, CertificateError, formatCertificateTime, verifyCertificate } from '../crypto/certificate.js';
+import type { Certificate } from '../crypto/certificate.js';
 import { randomBytes, Sha256 } from '../crypto/hash.js';
 import type { RsaPrivateKey, RsaPublicKey } from '../crypto/rsa.js';
 import { LocalProtocolError, RemoteProtocolError } from './alerts.js';
@@ -15,6 +15,7 @@ import { type ApplicationMessage, decodeRequestedName, encodeName, type ListEntr
 import { type HandshakeMessage, RANDOM_BYTES } from './handshake-messages.js';
 import { certificateVerifyInput, deriveSessionKeys, fileSignatureInput, finishedVerifyData, SECRET_BYTES, type SessionKeys, Transcript } from './key-schedule.js';
 import { type Output, Peer, type PeerOptions } from './peer.js';
+import { verifiedDetail, verifyPeerCertificate } from './peer-certificate.js';
 import { MAX_PLAINTEXT_BYTES } from './record.js';
 import { formatBytes } from './units.js';
 
@@ -81,8 +82,8 @@ export class ServerConnection extends Peer {
     this.#options = options;
   }
 
-  get stateName(): string {
-    return this.isFinished ? (this.isFailed ? 'Failed' : 'Closed') : this.#state.name;
+  protected get liveStateName(): string {
+    return this.#state.name;
   }
 
   /** Starts the handshake clock; call when the connection is accepted. */
@@ -256,14 +257,9 @@ export class ServerConnection extends Peer {
   }
 
   #verifyClientCertificate(bytes: Uint8Array, now: number): Certificate {
-    try {
-      const certificate = verifyCertificate(bytes, { trustedCa: this.#options.trustedCa, now, expectedRole: 'client' });
-      this.step('verify-client-certificate', 'done', `CA signature valid, subject ${certificate.subject}, expires ${formatCertificateTime(certificate.notAfter).slice(0, 10)}`);
-      return certificate;
-    } catch (error) {
-      if (error instanceof CertificateError) throw new RemoteProtocolError(error.alert, error.message);
-      throw error;
-    }
+    const certificate = verifyPeerCertificate(bytes, { trustedCa: this.#options.trustedCa, now, expectedRole: 'client' });
+    this.step('verify-client-certificate', 'done', verifiedDetail(certificate));
+    return certificate;
   }
 
   /**
