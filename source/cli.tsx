@@ -19,7 +19,6 @@ import { runServerCommand } from './headless/server-command.js';
 import { DEFAULT_MAX_FILE_BYTES } from './protocol/client.js';
 import { DEFAULT_PORT } from './net/client.js';
 import { DEFAULT_MAX_CONNECTIONS } from './net/server.js';
-import { runDashboard } from './ui/run-dashboard.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -134,6 +133,13 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .addOption(folder('received'))
     .addOption(folder('keystore'))
     .action(async (options) => {
+      // Ink draws one static frame when it believes it runs under CI; a dashboard opened in a
+      // terminal is interactive whatever CI variables the shell carries. Ink reads them when it
+      // loads, so it is loaded here, after this, and only for the dashboard.
+      if (process.stdout.isTTY) {
+        for (const variable of ['CI', 'CONTINUOUS_INTEGRATION']) if (variable in process.env) process.env[variable] = 'false';
+      }
+      const { runDashboard } = await import('./ui/run-dashboard.js');
       finish(await runDashboard(
         { port: options.port, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore) },
         new CommandOutput(false),
