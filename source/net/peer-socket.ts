@@ -17,7 +17,7 @@ export type Clock = () => number;
  * Holds each record before it leaves, until the promise resolves: the dashboard's
  * step mode, in which a class sends a handshake one message at a time.
  */
-export type RecordGate = (role: Peer['role'], record: Uint8Array) => Promise<void>;
+export type RecordGate = (role: Peer['role'], record: Uint8Array, message: string) => Promise<void>;
 
 export interface PeerSocketOptions {
   readonly clock?: Clock;
@@ -49,11 +49,19 @@ export class PeerSocket {
   /** Writes the peer's records, reports its events, and resolves once the socket can take more. */
   async deliver(output: Output): Promise<void> {
     let flowing = true;
-    for (const record of output.send) {
-      if (this.#gate !== undefined) await this.#gate(this.#peer.role, record);
+    let sent = 0;
+    const write = async (message: string): Promise<void> => {
+      const record = output.send[sent++];
+      if (record === undefined) return;
+      if (this.#gate !== undefined) await this.#gate(this.#peer.role, record, message);
       if (!this.#socket.destroyed && this.#socket.writable) flowing = this.#socket.write(record);
+    };
+    // Each record leaves just before the event that reports it, so a gated record is reported only once it is sent.
+    for (const event of output.events) {
+      if (event.type === 'wire' && event.action === 'sent') await write(event.message);
+      this.#onEvent(event);
     }
-    for (const event of output.events) this.#onEvent(event);
+    while (sent < output.send.length) await write('a record');
     this.#schedule();
     if (this.#peer.isFinished) this.#end();
     else if (!flowing) await this.#drained();

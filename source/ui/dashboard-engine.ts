@@ -17,7 +17,6 @@ import { AttackerRelay } from '../net/relay.js';
 import { TlsTuiServer } from '../net/server.js';
 import { alertName } from '../protocol/alerts.js';
 import type { ClientRequest } from '../protocol/client.js';
-import { describeRecord } from '../protocol/fields.js';
 import type { Role } from '../protocol/steps.js';
 import { formatBytes } from '../protocol/units.js';
 import type { EngineEvent, ReceivedView, Settings } from './dashboard-state.js';
@@ -53,7 +52,7 @@ export interface DashboardEngineOptions {
 
 interface HeldRecord {
   readonly role: Role;
-  readonly record: Uint8Array;
+  readonly message: string;
   readonly release: () => void;
 }
 
@@ -230,10 +229,10 @@ export class DashboardEngine {
     return this.#relay;
   }
 
-  readonly #gate = (role: Role, record: Uint8Array): Promise<void> => {
+  readonly #gate = (role: Role, _record: Uint8Array, message: string): Promise<void> => {
     if (!this.#settings.stepMode || this.#closed) return Promise.resolve();
     return new Promise((release) => {
-      this.#held.push({ role, record, release });
+      this.#held.push({ role, message, release });
       if (this.#held.length === 1) this.#announceHeld();
     });
   };
@@ -246,7 +245,7 @@ export class DashboardEngine {
       return;
     }
     this.#clock.pause();
-    this.#emit({ type: 'held', role: next.role, message: describeRecord(next.record, false).message.replace(/^unknown.*/, 'an encrypted record') });
+    this.#emit({ type: 'held', role: next.role, message: next.message });
   }
 
   #releaseAll(): void {

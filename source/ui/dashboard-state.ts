@@ -209,8 +209,10 @@ function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardS
   switch (event.type) {
     case 'ready':
       return { ...state, serverAddress: event.serverAddress, caFingerprint: event.caFingerprint };
-    case 'files':
-      return { ...state, files: event.files, cursor: { ...state.cursor, files: clamp(state.cursor.files, event.files.length) } };
+    case 'files': {
+      const next = { ...state, files: event.files };
+      return { ...next, cursor: { ...state.cursor, files: clamp(state.cursor.files, visibleFiles(next).length) } };
+    }
     case 'received':
       return { ...state, received: event.entries, cursor: { ...state.cursor, received: clamp(state.cursor.received, event.entries.length) } };
     case 'settings':
@@ -232,7 +234,7 @@ function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardS
         notice: undefined,
       };
     case 'session-end':
-      return { ...state, running: false, held: undefined, result: event.result };
+      return { ...state, running: false, held: undefined, result: event.result, notice: undefined };
     case 'held':
       return { ...state, held: { role: event.role, message: event.message } };
     case 'released':

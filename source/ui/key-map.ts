@@ -49,7 +49,9 @@ export function splitKeystrokes(input: string, key: KeyFlags): { readonly input:
 }
 
 export function interpretKey(state: DashboardState, input: string, key: KeyFlags): KeyResult {
-  if (input === 'q' && !key.ctrl) return { actions: [], command: { type: 'quit' } };
+  // Ink reports Ctrl+V as "v" with ctrl set: a chord must not do what the plain letter does.
+  if (key.ctrl) return input === 'c' ? { actions: [], command: { type: 'quit' } } : { actions: [] };
+  if (input === 'q') return { actions: [], command: { type: 'quit' } };
   if (key.escape) {
     if (state.overlay !== 'none') return { actions: [{ type: 'close-overlay' }] };
     if (state.filter) return { actions: [{ type: 'filter', text: '' }] };

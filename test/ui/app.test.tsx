@@ -1,0 +1,331 @@
+/**
+ * The whole dashboard, driven like a person at a keyboard: `<App>` rendered with
+ * ink-testing-library over a real DashboardEngine (a server on a free loopback
+ * port, the attacker's relay when one is on, a keystore and folders in a temp
+ * directory), one key per write, each check polling `lastFrame()` until the text
+ * it expects appears. A clean fetch ends with both checklists done and the file in
+ * received/; the forged-key attacker is caught at the client's certificate check
+ * and nothing is saved; the wire log opens in the inspector; the help shows; q
+ * quits; the filter and the request prompt take typed text. Step mode holds each
+ * record until space, c lets the session run, and the engine names each held
+ * record as its sender does. Then the engine's two small pure parts:
+ * PausableClock and describeResult.
+ */
+import { render } from 'ink-testing-library';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type Keystore, openKeystore } from '../../source/keystore/keystore.js';
+import { ALERT_CODES } from '../../source/protocol/alerts.js';
+import { CLIENT_STEPS, SERVER_STEPS } from '../../source/protocol/steps.js';
+import { formatBytes } from '../../source/protocol/units.js';
+import { App } from '../../source/ui/App.js';
+import { DashboardEngine, describeResult, PausableClock } from '../../source/ui/dashboard-engine.js';
+import type { EngineEvent } from '../../source/ui/dashboard-state.js';
+
+const ALPHA = Buffer.from('alpha: the first file in the public folder\n'.repeat(40));
+const BETA = Buffer.from('beta\n');
+
+let root: string;
+let keystore: Keystore;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tls-tui-app-'));
+  keystore = await openKeystore(join(root, 'keystore'));
+}, 30_000);
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+interface Harness {
+  readonly engine: DashboardEngine;
+  readonly receivedDir: string;
+  readonly app: ReturnType<typeof render>;
+}
+
+let folder = 0;
+let harness: Harness | undefined;
+
+beforeEach(async () => {
+  folder += 1;
+  const publicDir = join(root, `public-${folder}`);
+  const receivedDir = join(root, `received-${folder}`);
+  await Promise.all([mkdir(publicDir), mkdir(receivedDir)]);
+  await writeFile(join(publicDir, 'alpha.txt'), ALPHA);
+  await writeFile(join(publicDir, 'beta.txt'), BETA);
+  const engine = await DashboardEngine.start({ keystore, publicDir, receivedDir, port: 0 });
+  harness = { engine, receivedDir, app: render(<App engine={engine} />) };
+});
+
+afterEach(async () => {
+  harness?.app.unmount();
+  await harness?.engine.close();
+  harness = undefined;
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const frame = (): string => stripVTControlCharacters(harness!.app.lastFrame() ?? '');
+
+/** Polls the frame until `predicate` holds; fails with the last frame when it does not within `timeoutMs`. */
+async function waitForFrame(predicate: (frame: string) => boolean, what: string, timeoutMs = 5_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const current = frame();
+    if (predicate(current)) return current;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the last frame was:\n${current}`);
+    await sleep(25);
+  }
+}
+
+const showing = (text: string) => waitForFrame((current) => current.includes(text), JSON.stringify(text));
+
+/** One key, then a pause, as a person types. */
+async function press(key: string): Promise<void> {
+  harness!.app.stdin.write(key);
+  await sleep(80);
+}
+
+const KEY = { enter: '\r', tab: '\t', escape: '\u001b', space: ' ' } as const;
+
+/** The symbol before `label` in a checklist: the client's is left of the divider, the server's right of it. */
+function stepSymbol(current: string, role: 'client' | 'server', label: string): string | undefined {
+  for (const line of current.split('\n')) {
+    const divider = line.indexOf('│');
+    if (divider === -1) continue;
+    const side = role === 'client' ? line.slice(0, divider) : line.slice(divider + 1);
+    const match = /^(\S) (.*)$/u.exec(side);
+    if (match && (match[2] === label || match[2]!.startsWith(`${label} `))) return match[1];
+  }
+  return undefined;
+}
+
+const allDone = (current: string): boolean =>
+  CLIENT_STEPS.every((step) => stepSymbol(current, 'client', step.short) === '✔') && SERVER_STEPS.every((step) => stepSymbol(current, 'server', step.short) === '✔');
+
+/** The line under the panes: running, held, a notice, or how the last session ended. */
+const resultLine = (current: string): string | undefined => current.split('\n').find((line) => !line.includes('│') && /^[✔✘●⏸!] /u.test(line));
+
+describe('the dashboard', () => {
+  it('fetches the first file: both checklists end done and the file is in received/', async () => {
+    await showing('public/: 2 files');
+    expect(frame()).toContain(`› ${formatBytes(ALPHA.length).padStart(9)}  alpha.txt`);
+    expect(frame()).toMatch(/attacker: off {2}verify: on ✔/);
+    await press(KEY.enter);
+    const done = await waitForFrame((current) => allDone(current) && (resultLine(current) ?? '').includes('received'), 'both checklists done');
+    expect(resultLine(done)).toBe(`✔ alpha.txt received, ${formatBytes(ALPHA.length)}, signature valid`);
+    expect(await readdir(harness!.receivedDir)).toEqual(['alpha.txt']);
+    expect(await readFile(join(harness!.receivedDir, 'alpha.txt'))).toEqual(ALPHA);
+  });
+
+  it('catches the forged-key attacker at the client’s certificate check and saves nothing', async () => {
+    await showing('public/: 2 files');
+    await press(KEY.enter);
+    await waitForFrame((current) => allDone(current) && (resultLine(current) ?? '').includes('received'), 'the first fetch');
+    await press('a');
+    await showing('attacker: forged-key');
+    await press(KEY.enter);
+    const caught = await waitForFrame(
+      (current) => (resultLine(current) ?? '').startsWith('✘') && stepSymbol(current, 'server', 'Secret + CERT_VERIFY') === '✘' && /^mitm: caught/mu.test(current),
+      'the attack to be caught on both sides',
+    );
+    expect(resultLine(caught)).toContain('bad_certificate');
+    expect(stepSymbol(caught, 'client', 'Verify server certificate')).toBe('✘');
+    expect(stepSymbol(caught, 'client', 'CLIENT_HELLO + certificate')).toBe('✔');
+    expect(stepSymbol(caught, 'client', 'Save to received/')).not.toBe('✔');
+    expect(caught).toMatch(/^mitm: caught: the client sent bad_certificate/mu);
+    expect(resultLine(caught)).not.toContain('received');
+    expect(await readdir(harness!.receivedDir)).toEqual(['alpha.txt']);
+
+    // The wire log, two panes along, shows the hops through the attacker and opens in the inspector.
+    await press(KEY.tab);
+    await press(KEY.tab);
+    const wire = await showing('(Enter inspects the selected one)');
+    expect(wire).toMatch(/client → mitm +CLIENT_HELLO/);
+    expect(wire).toMatch(/mitm → client +SERVER_HELLO .*✎ rewritten/);
+    await press(KEY.enter);
+    const inspector = await showing('record bytes (selected field highlighted):');
+    expect(inspector).toMatch(/^CLIENT_HELLO {2}client → mitm/m);
+    expect(inspector).toMatch(/^000000 {2}16 03 00/m);
+    await press(KEY.escape);
+    const back = await waitForFrame((current) => !current.includes('record bytes') && current.includes('(Enter inspects the selected one)'), 'the inspector to close');
+    expect(back).toContain('Wire ');
+  }, 20_000);
+
+  it('filters the files as a name is typed, fetches the match, and requests a typed name', async () => {
+    await showing('public/: 2 files');
+    await press('/');
+    await showing('filter files:');
+    for (const key of 'bet') await press(key);
+    const filtered = await showing('public/ matching "bet": 1');
+    expect(filtered).toContain(`› ${formatBytes(BETA.length).padStart(9)}  beta.txt`);
+    expect(filtered).not.toContain('alpha.txt');
+    await press(KEY.enter);
+    await waitForFrame((current) => !current.includes('filter files:'), 'the filter prompt to close');
+    await press(KEY.enter);
+    await waitForFrame((current) => (resultLine(current) ?? '').startsWith('✔ beta.txt received'), 'beta.txt to arrive');
+    expect(await readdir(harness!.receivedDir)).toEqual(['beta.txt']);
+
+    // n: any name, verbatim; the server refuses one it does not have.
+    await press('n');
+    await showing('request name:');
+    for (const key of 'nope') await press(key);
+    await press(KEY.enter);
+    const refused = await waitForFrame((current) => (resultLine(current) ?? '').startsWith('✘'), 'the request to be refused');
+    expect(resultLine(refused)).toContain('file_not_found');
+    expect(refused).toContain(' CLIENT  GET nope');
+    expect(await readdir(harness!.receivedDir)).toEqual(['beta.txt']);
+  }, 20_000);
+
+  it('shows the help on ?, closes it on Esc, and quits on q', async () => {
+    await showing('public/: 2 files');
+    await press('?');
+    const help = await showing('Keys');
+    expect(help).toContain('cycle the attacker');
+    await press(KEY.escape);
+    await showing('public/: 2 files');
+    expect(harness!.app.stdin.listenerCount('readable')).toBeGreaterThan(0);
+    await press('q');
+    // Quitting unmounts: Ink stops reading the keyboard, and keys change nothing any more.
+    expect(harness!.app.stdin.listenerCount('readable')).toBe(0);
+    const last = frame();
+    await press('?');
+    expect(frame()).toBe(last);
+  });
+
+  it('step mode holds each record until space, and c lets the session run to its end', async () => {
+    await showing('public/: 2 files');
+    await press('s');
+    await showing('step mode');
+    await press(KEY.enter);
+    const held = await showing('client is about to send CLIENT_HELLO');
+    expect(resultLine(held)).toBe('⏸ client is about to send CLIENT_HELLO: space sends it, c lets the session run');
+    expect(stepSymbol(held, 'client', 'Connect')).toBe('✔');
+    expect(stepSymbol(held, 'client', 'CLIENT_HELLO + certificate')).not.toBe('✔');
+    // It stays held: nothing moves without space.
+    await sleep(300);
+    expect(stepSymbol(frame(), 'client', 'CLIENT_HELLO + certificate')).not.toBe('✔');
+    expect(frame()).toContain('client is about to send CLIENT_HELLO');
+
+    await press(KEY.space);
+    const next = await waitForFrame((current) => current.includes('server is about to send SERVER_HELLO') && stepSymbol(current, 'client', 'CLIENT_HELLO + certificate') === '✔', 'SERVER_HELLO to be held');
+    expect(stepSymbol(next, 'client', 'Verify server certificate')).not.toBe('✔');
+
+    await press('c');
+    const done = await waitForFrame((current) => allDone(current) && (resultLine(current) ?? '').includes('received'), 'the session to run to its end');
+    expect(done).not.toContain('about to send');
+    expect(await readdir(harness!.receivedDir)).toEqual(['alpha.txt']);
+  }, 20_000);
+});
+
+describe('the engine in step mode', () => {
+  it('announces each held record by the name its sender gives it (or as encrypted), in the order they leave', async () => {
+    const { engine } = harness!;
+    const events: EngineEvent[] = [];
+    const unsubscribe = engine.subscribe((event) => {
+      events.push(event);
+      // A person pressing space as soon as each record is announced.
+      if (event.type === 'held') setImmediate(() => engine.sendNext());
+    });
+    engine.setStepMode(true);
+    await engine.fetch({ op: 'GET', name: 'beta.txt' });
+    unsubscribe();
+    const end = events.find((event) => event.type === 'session-end');
+    expect(end).toMatchObject({ type: 'session-end', result: { ok: true } });
+    const sent = events.flatMap((event) => (event.type === 'peer' && event.event.type === 'wire' && event.event.action === 'sent' ? [event.event] : []));
+    const held = events.flatMap((event) => (event.type === 'held' ? [event] : []));
+    for (const role of ['client', 'server'] as const) {
+      const records = sent.filter((event) => event.role === role);
+      const announced = held.filter((event) => event.role === role).map((event) => event.message);
+      expect(records.length).toBeGreaterThan(3);
+      expect(announced).toHaveLength(records.length);
+      records.forEach((record, index) => {
+        const expected = record.encrypted ? [record.message, 'an encrypted record'] : [record.message];
+        expect(expected, `${role} record ${index + 1} (${record.message}) announced as "${announced[index]}"`).toContain(announced[index]);
+      });
+    }
+  });
+});
+
+describe('PausableClock', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('follows the system clock until paused, stands still while paused, and resumes without a jump', () => {
+    let system = 10_000;
+    vi.spyOn(Date, 'now').mockImplementation(() => system);
+    const clock = new PausableClock();
+    expect(clock.now()).toBe(10_000);
+    system = 10_500;
+    expect(clock.now()).toBe(10_500);
+    clock.pause();
+    system = 12_000;
+    expect(clock.now()).toBe(10_500);
+    // Pausing again does not move the moment it stopped.
+    clock.pause();
+    system = 15_000;
+    expect(clock.now()).toBe(10_500);
+    clock.resume();
+    expect(clock.now()).toBe(10_500);
+    system = 15_250;
+    expect(clock.now()).toBe(10_750);
+    // Resuming a running clock changes nothing; a second pause adds up.
+    clock.resume();
+    expect(clock.now()).toBe(10_750);
+    clock.pause();
+    system = 16_000;
+    clock.resume();
+    system = 16_100;
+    expect(clock.now()).toBe(10_850);
+  });
+
+  it('hands out `now` as a function that works detached, as the sockets call it', () => {
+    const clock = new PausableClock();
+    const { now } = clock;
+    const before = Date.now();
+    expect(now()).toBeGreaterThanOrEqual(before);
+  });
+});
+
+describe('describeResult', () => {
+  const get = { op: 'GET', name: 'alpha.txt' } as const;
+  const alert = (name: keyof typeof ALERT_CODES, reason: string) => ({ level: 'fatal', description: ALERT_CODES[name], reason }) as const;
+
+  it('says a verified file arrived, with its size', () => {
+    expect(describeResult(get, { ok: true, size: 1_760 }, 'off', true)).toBe('alpha.txt received, 1.8 kB, signature valid');
+    expect(describeResult(get, { ok: true, size: 0 }, 'bit-flip', true)).toBe('alpha.txt received, 0 B, signature valid');
+  });
+
+  it('says when the certificate was not verified', () => {
+    expect(describeResult(get, { ok: true, size: 5 }, 'off', false)).toBe('alpha.txt received, 5 B, signature valid (certificate NOT verified)');
+    expect(describeResult(get, { ok: true, size: 5 }, 'replay-client', false)).toBe('alpha.txt received, 5 B, signature valid (certificate NOT verified)');
+  });
+
+  it('says the attacker signed it when an impersonating attacker got past an unverified certificate', () => {
+    for (const mode of ['forged-key', 'rogue-ca', 'self-signed', 'expired', 'wrong-name'] as const) {
+      expect(describeResult(get, { ok: true, size: 412 }, mode, false)).toBe(
+        "alpha.txt received, 412 B: signed by the ATTACKER's key, accepted because the client did not verify the certificate",
+      );
+    }
+  });
+
+  it('counts a listing', () => {
+    const list = { op: 'LIST' } as const;
+    expect(describeResult(list, { ok: true, entries: [{ name: 'a', size: 1 }, { name: 'b', size: 2 }] }, 'off', true)).toBe('listing received: 2 files');
+    expect(describeResult(list, { ok: true, entries: [{ name: 'a', size: 1 }] }, 'off', true)).toBe('listing received: 1 file');
+    expect(describeResult(list, { ok: true, entries: [] }, 'off', true)).toBe('listing received: 0 files');
+  });
+
+  it('says why a session stopped, naming the alert once', () => {
+    expect(describeResult(get, { ok: false, kind: 'connection', reason: 'cannot connect to 127.0.0.1:1: ECONNREFUSED' }, 'off', true)).toBe(
+      'stopped: cannot connect to 127.0.0.1:1: ECONNREFUSED',
+    );
+    expect(describeResult(get, { ok: false, kind: 'protocol', alert: alert('unknown_ca', 'issuer Mallory Root CA is not trusted'), reason: 'issuer Mallory Root CA is not trusted' }, 'rogue-ca', true)).toBe(
+      'stopped: unknown_ca: issuer Mallory Root CA is not trusted',
+    );
+    expect(describeResult(get, { ok: false, kind: 'protocol', alert: alert('bad_record_mac', 'x'), reason: 'server sent bad_record_mac: record 1 failed its MAC check' }, 'bit-flip', true)).toBe(
+      'stopped: server sent bad_record_mac: record 1 failed its MAC check',
+    );
+  });
+});

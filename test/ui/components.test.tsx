@@ -1,0 +1,460 @@
+/**
+ * Each dashboard component rendered on its own with ink-testing-library and read
+ * back from `lastFrame()`, by its text and symbols alone (escape codes are
+ * stripped, so the checks hold with colour on or off, as NO_COLOR users see it):
+ * StepRow's status symbols and spinner and when a detail fits, PeerPane's eleven
+ * steps with short or full labels and its progress bar, Header, ResultLine,
+ * FilePicker, ReceivedList, WireLog with the attacker's marks and the omitted
+ * count, the Inspector on real records (a CLIENT_HELLO, and encrypted FINISHED and
+ * FILE_HEADER records with their decrypted fields), StepExplanation and the help.
+ */
+import { Box } from 'ink';
+import { render } from 'ink-testing-library';
+import { stripVTControlCharacters } from 'node:util';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../source/crypto/bytes.js';
+import { CLIENT_STEPS, SERVER_STEPS, type StepStatus, stepsOf } from '../../source/protocol/steps.js';
+import { formatBytes } from '../../source/protocol/units.js';
+import { type DashboardState, emptyPeer, initialState, type PeerView, type WireEntry } from '../../source/ui/dashboard-state.js';
+import { explainMessage, explainStep } from '../../source/ui/explanations.js';
+import { FilePicker } from '../../source/ui/FilePicker.js';
+import { Header } from '../../source/ui/Header.js';
+import { HelpOverlay } from '../../source/ui/HelpOverlay.js';
+import { Inspector } from '../../source/ui/Inspector.js';
+import { KEY_HELP } from '../../source/ui/keys.js';
+import { PeerPane } from '../../source/ui/PeerPane.js';
+import { ReceivedList } from '../../source/ui/ReceivedList.js';
+import { ResultLine } from '../../source/ui/ResultLine.js';
+import { StepExplanation } from '../../source/ui/StepExplanation.js';
+import { StepRow } from '../../source/ui/StepRow.js';
+import { SPINNER_FRAMES, STATUS_SYMBOLS } from '../../source/ui/symbols.js';
+import { WireLog } from '../../source/ui/WireLog.js';
+import { NOW, type TestPki, testPki } from '../support/identities.js';
+import { engineEvents, fileOf, pairSession, stateAfter, trioSession } from './session-events.js';
+
+let pki: TestPki;
+/** The dashboard after a clean GET of notes.txt, and after sessions against three attackers. */
+let clean: DashboardState;
+let forged: DashboardState;
+let replay: DashboardState;
+let big: DashboardState;
+
+beforeAll(async () => {
+  pki = await testPki();
+  const notes = new Map([['notes.txt', fileOf(5_000)]]);
+  clean = stateAfter(engineEvents(pairSession(pki, { files: notes })));
+  forged = stateAfter(engineEvents(trioSession(pki, 'forged-key', notes)));
+  replay = stateAfter(engineEvents(trioSession(pki, 'replay-client', notes)));
+  big = stateAfter(engineEvents(pairSession(pki, { files: new Map([['big.bin', fileOf(400_000)]]), request: { op: 'GET', name: 'big.bin' } })));
+});
+
+const rendered: { unmount: () => void }[] = [];
+afterEach(() => {
+  for (const instance of rendered.splice(0)) instance.unmount();
+});
+
+/** The frame as plain text: what a terminal without colour shows. */
+function frameOf(element: React.JSX.Element): string {
+  const instance = render(element);
+  rendered.push(instance);
+  return stripVTControlCharacters(instance.lastFrame() ?? '');
+}
+
+/** The frame with line breaks and runs of spaces as single spaces, to find wrapped sentences. */
+const flat = (frame: string): string => frame.replace(/\s+/g, ' ');
+const lines = (frame: string): string[] => frame.split('\n');
+const wireEntry = (state: DashboardState, predicate: (entry: WireEntry) => boolean): WireEntry => {
+  const entry = state.wire.find(predicate);
+  expect(entry).toBeDefined();
+  return entry!;
+};
+
+describe('StepRow', () => {
+  it.each([
+    ['done', '✔'],
+    ['failed', '✘'],
+    ['pending', '·'],
+    ['skipped', '–'],
+  ] as const)('shows a %s step as %s before its label', (status, symbol) => {
+    expect(STATUS_SYMBOLS[status]).toBe(symbol);
+    expect(frameOf(<StepRow status={status} label="Connect" detail="" width={40} />)).toBe(`${symbol} Connect`);
+  });
+
+  it('turns a spinner while active, one frame per tick', () => {
+    const seen = SPINNER_FRAMES.map((_, frame) => frameOf(<StepRow status="active" label="Receive" detail="" frame={frame} width={40} />).charAt(0));
+    expect(seen).toEqual([...SPINNER_FRAMES]);
+    expect(frameOf(<StepRow status="active" label="Receive" detail="" frame={SPINNER_FRAMES.length + 2} width={40} />).charAt(0)).toBe(SPINNER_FRAMES[2]);
+  });
+
+  /** A row in a box of its width, as PeerPane lays it out. */
+  const row = (width: number, detail: string, labelWidth = 20) =>
+    frameOf(
+      <Box width={width}>
+        <StepRow status="done" label="Connect" labelWidth={labelWidth} detail={detail} width={width} />
+      </Box>,
+    );
+
+  it('shows the detail, aligned after the label column, when at least 16 columns are left for it', () => {
+    // labelWidth 20, so the detail needs width - 20 - 3 >= 16: a width of 39.
+    expect(row(60, 'connected to 127.0.0.1:4041')).toBe(`✔ Connect${' '.repeat(14)}connected to 127.0.0.1:4041`);
+    const narrow = row(39, 'connected to 127.0.0.1:4041');
+    expect(narrow.startsWith(`✔ Connect${' '.repeat(14)}connected`)).toBe(true);
+    expect(narrow.endsWith('…')).toBe(true);
+    expect([...narrow]).toHaveLength(39);
+    expect(row(38, 'connected to 127.0.0.1:4041')).toBe('✔ Connect');
+  });
+
+  it('shows a failed step’s reason in the same row', () => {
+    const frame = frameOf(<StepRow status="failed" label="Verify server certificate" detail="bad_certificate: forged" width={80} />);
+    expect(frame).toBe('✘ Verify server certificate bad_certificate: forged');
+  });
+
+  it('cuts a long row to its width', () => {
+    const frame = row(50, 'x'.repeat(200), 7);
+    expect([...frame]).toHaveLength(50);
+    expect(frame.startsWith('✔ Connect x')).toBe(true);
+    expect(frame.endsWith('x…')).toBe(true);
+  });
+});
+
+describe('PeerPane', () => {
+  const statuses: readonly StepStatus[] = ['done', 'done', 'failed', 'active', 'pending', 'pending', 'skipped', 'pending', 'pending', 'pending', 'pending'];
+  const viewWith = (role: 'client' | 'server', progress?: PeerView['progress']): PeerView => ({
+    steps: Object.fromEntries(stepsOf(role).map((step, index) => [step.id, { status: statuses[index]!, detail: '' }])),
+    ...(progress ? { progress } : {}),
+  });
+
+  for (const role of ['client', 'server'] as const) {
+    it(`renders the ${role}'s eleven steps with short labels below 90 columns`, () => {
+      const frame = frameOf(<PeerPane role={role} view={viewWith(role)} width={60} now={NOW} subtitle="GET notes.txt" />);
+      const rows = lines(frame);
+      expect(rows[0]).toBe(` ${role.toUpperCase()}  GET notes.txt`);
+      const steps = stepsOf(role);
+      expect(steps).toHaveLength(11);
+      expect(rows.slice(1, 12)).toEqual(steps.map((step, index) => `${index === 3 ? SPINNER_FRAMES[0] : STATUS_SYMBOLS[statuses[index]!]} ${step.short}`));
+      for (const step of steps) if (step.label !== step.short) expect(frame).not.toContain(step.label);
+    });
+
+    it(`renders the ${role}'s eleven steps with full labels from 90 columns`, () => {
+      const frame = frameOf(<PeerPane role={role} view={viewWith(role)} width={90} now={NOW} />);
+      expect(lines(frame).slice(1, 12)).toEqual(stepsOf(role).map((step, index) => `${index === 3 ? SPINNER_FRAMES[0] : STATUS_SYMBOLS[statuses[index]!]} ${step.label}`));
+    });
+  }
+
+  it('shows the steps of a real session, each done, with its detail when wide', () => {
+    const frame = frameOf(<PeerPane role="client" view={clean.client} width={95} now={NOW} />);
+    for (const step of CLIENT_STEPS) expect(frame).toContain(`✔ ${step.label}`);
+    // The detail follows the label column, cut to the pane with an ellipsis.
+    const detail = clean.client.steps['client-hello']!.detail;
+    const helloRow = lines(frame).find((line) => line.startsWith('✔ Send CLIENT_HELLO with certificate'))!;
+    expect(helloRow).toContain(detail.slice(0, 30));
+    expect(helloRow.endsWith('…')).toBe(true);
+    expect([...helloRow]).toHaveLength(95);
+  });
+
+  it('draws a progress bar with the percentage, the bytes and the rate', () => {
+    const frame = frameOf(<PeerPane role="client" view={viewWith('client', { done: 500_000, total: 1_000_000, startedAt: 0, updatedAt: 900 })} width={60} now={1_000} />);
+    const bar = lines(frame)[12]!;
+    expect(bar).toMatch(/^█+░+ {2}50% 500 kB\/1\.0 MB 500 kB\/s$/);
+    expect(bar.length).toBeLessThanOrEqual(60);
+    expect([...bar].filter((character) => character === '█').length).toBe([...bar].filter((character) => character === '░').length);
+  });
+
+  it('stops the rate clock when the transfer is complete', () => {
+    const view = viewWith('server', { done: 2_000_000, total: 2_000_000, startedAt: 0, updatedAt: 2_000 });
+    const frame = frameOf(<PeerPane role="server" view={view} width={70} now={60_000} />);
+    expect(lines(frame)[12]).toMatch(/^█+ 100% 2\.0 MB\/2\.0 MB 1\.0 MB\/s$/);
+  });
+
+  it('draws the bar of a real transfer', () => {
+    const frame = frameOf(<PeerPane role="client" view={big.client} width={70} now={NOW} />);
+    expect(lines(frame)[12]).toContain(`100% ${formatBytes(400_000)}/${formatBytes(400_000)}`);
+  });
+
+  it('leaves the bar’s row blank before a transfer', () => {
+    const rows = lines(frameOf(<PeerPane role="client" view={emptyPeer('client')} width={60} now={NOW} />));
+    expect(rows).toHaveLength(13);
+    expect(rows[12]!.trim()).toBe('');
+    expect(rows.join('\n')).not.toMatch(/[█░%]/);
+  });
+});
+
+describe('Header', () => {
+  const fingerprint = 'AB:CD:EF:01:23:45:67:89';
+
+  it('shows the server address, the attacker, verification on, and the CA fingerprint’s start', () => {
+    const frame = frameOf(<Header serverAddress="127.0.0.1:4041" settings={{ mode: 'off', verify: true, stepMode: false }} caFingerprint={fingerprint} />);
+    expect(frame).toBe('tls-tui  server 127.0.0.1:4041  attacker: off  verify: on ✔  CA AB:CD:EF:01…');
+  });
+
+  it('shows an attack mode, verification OFF and step mode', () => {
+    const frame = frameOf(<Header serverAddress="127.0.0.1:5000" settings={{ mode: 'forged-key', verify: false, stepMode: true }} caFingerprint={fingerprint} />);
+    expect(frame).toContain('attacker: forged-key');
+    expect(frame).toContain('verify: OFF ✘');
+    expect(frame).toContain('step mode');
+    expect(frame).toContain('CA AB:CD:EF:01…');
+    expect(frame).not.toContain('AB:CD:EF:01:23');
+  });
+
+  it('shows an ellipsis while the server is not listening yet', () => {
+    expect(frameOf(<Header settings={initialState().settings} caFingerprint="" />)).toContain('server …');
+  });
+});
+
+describe('ResultLine', () => {
+  const session = { id: 3, request: { op: 'GET', name: 'notes.txt' }, mode: 'off', verify: true, startedAt: NOW } as const;
+  const base = { running: false, result: undefined, held: undefined, notice: undefined, session: undefined };
+
+  it('invites a first fetch', () => {
+    expect(frameOf(<ResultLine state={base} />)).toBe('Pick a file and press Enter to fetch it. ? shows every key.');
+  });
+
+  it('shows a running session, and the attacker when one is on', () => {
+    expect(frameOf(<ResultLine state={{ ...base, running: true, session }} />)).toBe('● session 3: GET "notes.txt"');
+    expect(frameOf(<ResultLine state={{ ...base, running: true, session: { ...session, id: 4, mode: 'rogue-ca', request: { op: 'LIST' } } }} />)).toBe('● session 4: LIST, attacker rogue-ca');
+  });
+
+  it('says which record waits in step mode and that space sends it', () => {
+    const frame = frameOf(<ResultLine state={{ ...base, running: true, session, held: { role: 'client', message: 'CLIENT_HELLO' } }} />);
+    expect(frame).toBe('⏸ client is about to send CLIENT_HELLO: space sends it, c lets the session run');
+  });
+
+  it('shows how the last session ended, ✔ or ✘', () => {
+    expect(frameOf(<ResultLine state={{ ...base, session, result: { ok: true, text: 'notes.txt received, 5.0 kB, signature valid' } }} />)).toBe('✔ notes.txt received, 5.0 kB, signature valid');
+    expect(frameOf(<ResultLine state={{ ...base, session, result: { ok: false, text: 'stopped: bad_certificate: forged' } }} />)).toBe('✘ stopped: bad_certificate: forged');
+  });
+
+  it('shows how a session ended once it ends, even after the engine said "a session is running"', () => {
+    // Enter pressed twice: the engine refuses the second fetch with a notice while the first runs.
+    const state = stateAfter([
+      { type: 'session-start', session },
+      { type: 'notice', text: 'a session is running: wait for it to end (in step mode, press c to let it run)' },
+      { type: 'session-end', result: { ok: true, text: 'notes.txt received, 5.0 kB, signature valid' } },
+    ]);
+    expect(frameOf(<ResultLine state={state} />)).toBe('✔ notes.txt received, 5.0 kB, signature valid');
+  });
+
+  it('puts a notice before everything else', () => {
+    expect(frameOf(<ResultLine state={{ ...base, running: true, session, notice: 'a session is running' }} />)).toBe('! a session is running');
+  });
+});
+
+describe('FilePicker', () => {
+  const files = [
+    { name: 'alpha.txt', size: 10 },
+    { name: 'beta.bin', size: 2_500 },
+    { name: 'gamma.txt', size: 1_200_000 },
+  ];
+
+  it('lists names and sizes with the cursor marker on the selected file', () => {
+    const rows = lines(frameOf(<FilePicker files={files} cursor={1} focused filter="" rows={10} width={80} />));
+    // The marker (or a space), a space, the size right-aligned in 9 columns, two spaces, the name.
+    expect(rows).toEqual(['public/: 3 files', '       10 B  alpha.txt', '›    2.5 kB  beta.bin', '     1.2 MB  gamma.txt']);
+  });
+
+  it('heads a filtered list with the filter, and says when nothing matches', () => {
+    expect(lines(frameOf(<FilePicker files={files.slice(0, 1)} cursor={0} focused filter="alp" rows={10} width={80} />))).toEqual([
+      'public/ matching "alp": 1',
+      '›      10 B  alpha.txt',
+    ]);
+    expect(frameOf(<FilePicker files={[]} cursor={0} focused filter="zzz" rows={10} width={80} />)).toContain('no file matches; Esc clears the filter');
+    expect(frameOf(<FilePicker files={[]} cursor={0} focused filter="" rows={10} width={80} />)).toContain('the public folder is empty');
+  });
+
+  it('scrolls a long list to keep the cursor in view', () => {
+    const many = Array.from({ length: 40 }, (_, index) => ({ name: `file-${String(index).padStart(2, '0')}.txt`, size: index }));
+    const rows = lines(frameOf(<FilePicker files={many} cursor={30} focused filter="" rows={6} width={80} />));
+    expect(rows).toHaveLength(6);
+    expect(rows.filter((row) => row.startsWith('›'))).toEqual(['›      30 B  file-30.txt']);
+  });
+});
+
+describe('ReceivedList', () => {
+  it('lists verified files with sizes and digest prefixes', () => {
+    const entries = [{ name: 'notes.txt', size: 5_000, sha256: 'a'.repeat(64) }, { name: 'new.txt', size: 3 }];
+    expect(lines(frameOf(<ReceivedList entries={entries} cursor={0} focused rows={10} />))).toEqual([
+      'received/: 2 verified files',
+      `›    5.0 kB  ${'a'.repeat(12)}…  notes.txt`,
+      '        3 B  …              new.txt',
+    ]);
+  });
+});
+
+describe('WireLog', () => {
+  it('lists hops, messages, sizes and whether each record was encrypted', () => {
+    const frame = frameOf(<WireLog entries={clean.wire} omitted={clean.wireOmitted} cursor={0} focused rows={30} />);
+    const rows = lines(frame);
+    expect(rows[0]).toBe(`wire: ${clean.wire.length} records  (Enter inspects the selected one)`);
+    clean.wire.forEach((entry, index) => {
+      const row = rows[index + 1]!;
+      expect(row.startsWith(index === 0 ? '›' : ' ')).toBe(true);
+      expect(row).toContain(`${String(index + 1).padStart(3)} ${entry.hop}`);
+      expect(row).toContain(entry.message);
+      expect(row).toContain(`${entry.record.length} B ${entry.encrypted ? 'encrypted' : 'plaintext'}`);
+    });
+    expect(rows[1]).toMatch(/^› {2}1 client → server +CLIENT_HELLO +\d+ B plaintext$/);
+    expect(frame).toMatch(/server → client +FINISHED +\d+ B encrypted/);
+  });
+
+  it('marks the attacker’s rewritten records', () => {
+    const frame = frameOf(<WireLog entries={forged.wire} omitted={{}} cursor={0} focused rows={30} />);
+    expect(frame).toMatch(/mitm → client +SERVER_HELLO +\d+ B plaintext {2}✎ rewritten/);
+    expect(frame).toMatch(/client → mitm +CLIENT_HELLO +\d+ B plaintext$/m);
+    expect(frame.match(/✎ rewritten/g)).toHaveLength(1);
+  });
+
+  it('marks the attacker’s injected records', () => {
+    const frame = frameOf(<WireLog entries={replay.wire} omitted={{}} cursor={0} focused rows={30} />);
+    expect(frame.match(/mitm → server +\S+ +\d+ B plaintext {2}\+ injected/g)).toHaveLength(3);
+  });
+
+  it('marks a record the attacker dropped, on its broken hop', () => {
+    const dropped = stateAfter([
+      { type: 'session-start', session: { id: 1, request: { op: 'LIST' }, mode: 'forged-key', verify: true, startedAt: NOW } },
+      { type: 'peer', at: NOW, event: { type: 'attack', role: 'attacker', mode: 'forged-key', kind: 'dropped', direction: 'server->client', message: 'SERVER_KEY_EXCHANGE', detail: 'cut off', encrypted: false, original: fileOf(30) } },
+    ]);
+    expect(frameOf(<WireLog entries={dropped.wire} omitted={{}} cursor={0} focused rows={5} />)).toMatch(/mitm ✗ client +SERVER_KEY_EXCHANGE +30 B plaintext {2}✗ dropped/);
+  });
+
+  it('counts the records it left out', () => {
+    expect(Object.keys(big.wireOmitted)).toEqual(['server FILE_DATA']);
+    const omitted = big.wireOmitted['server FILE_DATA']!;
+    const frame = frameOf(<WireLog entries={big.wire} omitted={big.wireOmitted} cursor={0} focused rows={40} />);
+    expect(frame).toContain(`… ${omitted} more server FILE_DATA records, not listed`);
+    expect(frameOf(<WireLog entries={[]} omitted={{ 'server FILE_DATA': 12_345 }} cursor={0} focused rows={5} />)).toContain('… 12,345 more server FILE_DATA records, not listed');
+  });
+
+  it('scrolls to the selected record', () => {
+    const rows = lines(frameOf(<WireLog entries={clean.wire} omitted={{}} cursor={clean.wire.length - 1} focused rows={5} />));
+    expect(rows).toHaveLength(5);
+    const last = clean.wire.at(-1)!;
+    expect(rows.at(-1)).toMatch(new RegExp(`^›\\s*${clean.wire.length} ${last.hop} +alert close_notify +${last.record.length} B encrypted$`));
+    expect(rows.slice(1, -1).every((line) => line.startsWith(' '))).toBe(true);
+  });
+
+  it('says when the log is empty', () => {
+    expect(frameOf(<WireLog entries={[]} omitted={{}} cursor={0} focused rows={5} />)).toBe('wire: 0 records');
+  });
+});
+
+describe('Inspector', () => {
+  it('lists the fields of a real CLIENT_HELLO and dumps its bytes', () => {
+    const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_HELLO');
+    const frame = frameOf(<Inspector entry={entry} fieldCursor={0} rows={30} width={100} />);
+    const rows = lines(frame);
+    expect(rows[0]).toBe(`CLIENT_HELLO  client → server  ${entry.record.length} bytes  plaintext: anyone on the path can read it`);
+    expect(rows[1]).toBe(explainMessage('CLIENT_HELLO'));
+    for (const field of entry.fields) {
+      expect(frame).toMatch(new RegExp(`record +${field.offset} +${field.length} +${field.name.replace(/[()]/g, '\\$&')}`));
+    }
+    expect(entry.fields.map((field) => field.name)).toEqual(['content type', 'version', 'length', 'msg_type', 'length', 'random', 'certificate length', 'certificate']);
+    // The selected field (the content type) is marked, and its byte starts the dump.
+    expect(rows.find((row) => row.includes('content type'))!.startsWith('› record')).toBe(true);
+    expect(frame).toContain('record bytes (selected field highlighted):');
+    const first = toHex(entry.record.subarray(0, 16)).match(/../g)!.join(' ');
+    expect(frame).toContain(`000000  ${first} `);
+    expect(frame).toContain(`000010  ${toHex(entry.record.subarray(16, 32)).match(/../g)!.join(' ')}`);
+  });
+
+  it('scrolls the dump to the selected field', () => {
+    const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_HELLO');
+    const index = entry.fields.findIndex((field) => field.name === 'certificate');
+    const field = entry.fields[index]!;
+    // Ten rows leave three for the dump, so the certificate at byte 43 (line 2) scrolls it by one line.
+    const frame = frameOf(<Inspector entry={entry} fieldCursor={index} rows={10} width={100} />);
+    const line = Math.floor(field.offset / 16) * 16;
+    expect(frame).toContain(`${line.toString(16).padStart(6, '0')}  `);
+    expect(frame).not.toMatch(/^000000 {2}/m);
+    expect(lines(frame).find((row) => row.startsWith('›'))).toContain('certificate');
+  });
+
+  it('shows the printable column when wide enough', () => {
+    const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_HELLO');
+    const certificate = entry.fields.find((field) => field.name === 'certificate')!;
+    const index = entry.fields.indexOf(certificate);
+    const frame = frameOf(<Inspector entry={entry} fieldCursor={index} rows={20} width={100} />);
+    expect(frame).toMatch(/ tls-tui certif|ls-tui certific|tui certificate/);
+    expect(frameOf(<Inspector entry={entry} fieldCursor={index} rows={20} width={70} />)).not.toMatch(/certificate v1/);
+  });
+
+  it.each([
+    ['FINISHED', 'client', ['verify_data']],
+    ['FILE_HEADER', 'server', ['kind', 'name length', 'name', 'size']],
+  ] as const)('shows the decrypted fields of an encrypted %s', (message, from, decrypted) => {
+    const entry = wireEntry(clean, (candidate) => candidate.message === message && candidate.from === from);
+    expect(entry.encrypted).toBe(true);
+    const frame = frameOf(<Inspector entry={entry} fieldCursor={0} rows={40} width={100} />);
+    // The first line is cut at the terminal's 100 columns.
+    expect(lines(frame)[0]).toBe(`${message}  ${entry.hop}  ${entry.record.length} bytes  encrypted; decrypted with the session keys (${entry.plaintext!.length} bytes of plaintext)`.slice(0, 99) + '…');
+    expect(frame).toMatch(/record +5 +\d+ +ciphertext/);
+    expect(frame).toMatch(/record +\d+ +32 +mac \(HMAC-SHA256\)/);
+    for (const name of decrypted) expect(frame).toMatch(new RegExp(`decrypted +\\d+ +\\d+ +${name} `));
+    if (message === 'FILE_HEADER') expect(frame).toMatch(/decrypted +\d+ +\d+ +name +"notes\.txt"/);
+  });
+
+  it('dumps the decrypted payload when a decrypted field is selected', () => {
+    const entry = wireEntry(clean, (candidate) => candidate.message === 'FILE_HEADER');
+    const index = entry.fields.length + entry.plaintextFields!.findIndex((field) => field.name === 'name');
+    const frame = frameOf(<Inspector entry={entry} fieldCursor={index} rows={40} width={100} />);
+    expect(frame).toContain('decrypted payload (selected field highlighted):');
+    expect(frame).toContain(`000000  ${toHex(entry.plaintext!.subarray(0, 16)).match(/../g)!.join(' ')}`);
+    expect(frame).toContain('notes.txt');
+  });
+
+  it('shows what the attacker did instead of the message’s purpose', () => {
+    const entry = wireEntry(forged, (candidate) => candidate.attack === 'rewritten');
+    const frame = frameOf(<Inspector entry={entry} fieldCursor={0} rows={30} width={100} />);
+    expect(lines(frame)[0]).toContain('SERVER_HELLO  mitm → client');
+    expect(entry.note).toMatch(/^replaced the server's certificate/);
+    expect(lines(frame)[1]!.startsWith(`attacker: ${entry.note}`.slice(0, 90))).toBe(true);
+  });
+
+  it('says when an encrypted record could not be decrypted', () => {
+    const entry = wireEntry(clean, (candidate) => candidate.message === 'FINISHED');
+    const { plaintext: _plaintext, plaintextFields: _fields, ...sealed } = entry;
+    expect(lines(frameOf(<Inspector entry={{ ...sealed, message: 'encrypted handshake' }} fieldCursor={0} rows={30} width={100} />))[0]).toContain('encrypted; not decryptable');
+  });
+});
+
+describe('StepExplanation', () => {
+  it('shows the step, its status and detail, and the three explanation sentences', () => {
+    const view = clean.client.steps['verify-server-certificate']!;
+    const index = CLIENT_STEPS.findIndex((step) => step.id === 'verify-server-certificate');
+    const frame = frameOf(<StepExplanation role="client" index={index} view={view} />);
+    const explanation = explainStep('client', 'verify-server-certificate')!;
+    expect(lines(frame)[0]).toBe('client: Verify server certificate  ✔ done');
+    expect(flat(frame)).toContain(flat(view.detail));
+    expect(flat(frame)).toContain(flat(explanation.does));
+    expect(flat(frame)).toContain(flat(`Protects against: ${explanation.protects}`));
+    expect(flat(frame)).toContain(flat(`Real TLS: ${explanation.realTls}`));
+  });
+
+  it('explains every step of both checklists', () => {
+    for (const [role, steps] of [['client', CLIENT_STEPS], ['server', SERVER_STEPS]] as const) {
+      steps.forEach((step, index) => {
+        const frame = flat(frameOf(<StepExplanation role={role} index={index} view={{ status: 'failed', detail: 'why it failed' }} />));
+        expect(frame).toContain(`${role}: ${step.label} ✘ failed why it failed`);
+        expect(frame).toContain('Protects against: ');
+        expect(frame).toContain('Real TLS: ');
+      });
+    }
+  });
+
+  it('renders nothing for an index past the last step', () => {
+    expect(frameOf(<StepExplanation role="server" index={11} view={undefined} />)).toBe('');
+  });
+});
+
+describe('HelpOverlay', () => {
+  it('lists every key and what it does', () => {
+    const frame = frameOf(<HelpOverlay width={100} />);
+    const rows = lines(frame);
+    expect(rows[0]).toBe('Keys');
+    for (const key of KEY_HELP) {
+      const row = rows.find((candidate) => candidate.startsWith(`${key.keys.padEnd(11)}${key.does.slice(0, 40)}`));
+      expect(row, key.keys).toBeDefined();
+    }
+    expect(rows.filter((row) => row.startsWith('Enter      '))).toHaveLength(2);
+    expect(flat(frame)).toContain('✔ done, ✘ failed with the alert and its reason, ⠋ in progress, · pending, – skipped.');
+  });
+});

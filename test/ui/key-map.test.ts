@@ -1,0 +1,353 @@
+/**
+ * What each key does, without a terminal: `interpretKey` for every entry of
+ * KEY_HELP (a table below names one case per entry, and a test fails when KEY_HELP
+ * gains a key the table does not cover), the overlays that swallow every key but
+ * movement, Esc and help, `splitKeystrokes` for reads that hold several keys, and
+ * `settingsAfter`. Last, a fast-check property (fixed seed, so a failure replays):
+ * any sequence of keys, and of filter texts typed into the prompt, applied through
+ * the reducer the way App applies them, never throws and leaves every cursor on
+ * an item of its list.
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ATTACK_MODES, nextAttackMode } from '../../source/attacker/modes.js';
+import { stepsOf } from '../../source/protocol/steps.js';
+import {
+  type Action,
+  dashboardReducer,
+  type DashboardState,
+  FOCUS_ORDER,
+  type Focus,
+  initialState,
+  selectedWireEntry,
+  visibleFiles,
+} from '../../source/ui/dashboard-state.js';
+import { type Command, interpretKey, type KeyFlags, type KeyResult, settingsAfter, splitKeystrokes } from '../../source/ui/key-map.js';
+import { KEY_HELP } from '../../source/ui/keys.js';
+import { type TestPki, testPki } from '../support/identities.js';
+import { engineEvents, fileOf, pairSession, stateAfter } from './session-events.js';
+
+let pki: TestPki;
+/** A dashboard after one real session: files, received files and wire records to move over. */
+let session: DashboardState;
+
+const FILES = [
+  { name: 'alpha.txt', size: 10 },
+  { name: 'beta.bin', size: 2_000 },
+  { name: 'gamma.txt', size: 30 },
+];
+
+beforeAll(async () => {
+  pki = await testPki();
+  const recorded = pairSession(pki, { files: new Map([['notes.txt', fileOf(3_000)]]) });
+  session = stateAfter(
+    [
+      { type: 'files', files: FILES },
+      { type: 'received', entries: [{ name: 'notes.txt', size: 3_000 }, { name: 'old.txt', size: 1 }] },
+      ...engineEvents(recorded),
+      { type: 'session-end', result: { ok: true, text: 'notes.txt received' } },
+    ],
+  );
+});
+
+const apply = (state: DashboardState, actions: readonly Action[]): DashboardState => actions.reduce(dashboardReducer, state);
+const at = (focus: Focus, state = session): DashboardState => dashboardReducer(state, { type: 'focus', to: focus });
+const withOverlay = (state: DashboardState, overlay: DashboardState['overlay']): DashboardState => ({ ...state, overlay });
+const noEffect: KeyResult = { actions: [] };
+
+/** One check per KEY_HELP entry, keyed by its keys and where it works. */
+const CASES: Readonly<Record<string, () => void>> = {
+  '↑↓ j k': () => {
+    for (const [input, key] of [['k', {}], ['', { upArrow: true }]] as const) expect(interpretKey(session, input, key)).toEqual({ actions: [{ type: 'move', delta: -1 }] });
+    for (const [input, key] of [['j', {}], ['', { downArrow: true }]] as const) expect(interpretKey(session, input, key)).toEqual({ actions: [{ type: 'move', delta: 1 }] });
+    expect(interpretKey(session, '', { pageUp: true })).toEqual({ actions: [{ type: 'move', delta: -10 }] });
+    expect(interpretKey(session, '', { pageDown: true })).toEqual({ actions: [{ type: 'move', delta: 10 }] });
+    const moved = apply(session, interpretKey(session, 'j', {}).actions);
+    expect(moved.cursor.files).toBe(1);
+  },
+  Tab: () => {
+    expect(interpretKey(session, '', { tab: true })).toEqual({ actions: [{ type: 'focus', to: 'next' }] });
+    expect(interpretKey(session, '', { tab: true, shift: true })).toEqual({ actions: [{ type: 'focus', to: 'previous' }] });
+    expect(apply(session, interpretKey(session, '', { tab: true }).actions).focus).toBe(FOCUS_ORDER[1]);
+    expect(apply(session, interpretKey(session, '', { tab: true, shift: true }).actions).focus).toBe(FOCUS_ORDER.at(-1));
+  },
+  'Enter files': () => {
+    expect(interpretKey(session, '', { return: true })).toEqual({ actions: [], command: { type: 'fetch', request: { op: 'GET', name: 'alpha.txt' } } });
+    const second = dashboardReducer(session, { type: 'move', delta: 1 });
+    expect(interpretKey(second, '', { return: true }).command).toEqual({ type: 'fetch', request: { op: 'GET', name: 'beta.bin' } });
+    // With a filter, the cursor counts the files the filter shows.
+    const filtered = dashboardReducer(dashboardReducer(session, { type: 'filter', text: 'txt' }), { type: 'move', delta: 1 });
+    expect(visibleFiles(filtered).map((file) => file.name)).toEqual(['alpha.txt', 'gamma.txt']);
+    expect(interpretKey(filtered, '', { return: true }).command).toEqual({ type: 'fetch', request: { op: 'GET', name: 'gamma.txt' } });
+    // Nothing to fetch when nothing matches.
+    expect(interpretKey(dashboardReducer(session, { type: 'filter', text: 'zzz' }), '', { return: true })).toEqual(noEffect);
+  },
+  '/ files': () => {
+    const result = interpretKey(at('wire'), '/', {});
+    expect(result).toEqual({ actions: [{ type: 'focus', to: 'files' }, { type: 'open', overlay: 'filter' }] });
+    const after = apply(at('wire'), result.actions);
+    expect([after.focus, after.overlay]).toEqual(['files', 'filter']);
+  },
+  n: () => {
+    const result = interpretKey(session, 'n', {});
+    expect(result).toEqual({ actions: [{ type: 'open', overlay: 'request' }], command: { type: 'ask-name' } });
+    expect(apply(session, result.actions).overlay).toBe('request');
+  },
+  L: () => {
+    expect(interpretKey(session, 'L', { shift: true })).toEqual({ actions: [], command: { type: 'fetch', request: { op: 'LIST' } } });
+    expect(interpretKey(at('wire'), 'L', {}).command).toEqual({ type: 'fetch', request: { op: 'LIST' } });
+  },
+  'Enter wire': () => {
+    const wire = at('wire');
+    expect(interpretKey(wire, '', { return: true })).toEqual({ actions: [{ type: 'open', overlay: 'inspector' }] });
+    expect(apply(wire, interpretKey(wire, '', { return: true }).actions).overlay).toBe('inspector');
+    // An empty wire log has nothing to inspect; the checklists do nothing on Enter.
+    expect(interpretKey(at('wire', initialState()), '', { return: true })).toEqual(noEffect);
+    expect(interpretKey(at('client'), '', { return: true })).toEqual(noEffect);
+  },
+  '↑↓ inspector': () => {
+    const inspector = apply(at('wire'), [{ type: 'open', overlay: 'inspector' }]);
+    const down = apply(inspector, interpretKey(inspector, '', { downArrow: true }).actions);
+    expect(down.fieldCursor).toBe(1);
+    expect(down.cursor.wire).toBe(0);
+    expect(apply(down, interpretKey(down, 'k', {}).actions).fieldCursor).toBe(0);
+  },
+  a: () => {
+    expect(interpretKey(session, 'a', {})).toEqual({ actions: [], command: { type: 'mode', mode: 'forged-key' } });
+    const cycle = [session.settings.mode];
+    let state = session;
+    for (let index = 0; index < ATTACK_MODES.length; index += 1) {
+      state = settingsAfter(state, interpretKey(state, 'a', {}).command!);
+      cycle.push(state.settings.mode);
+    }
+    expect(cycle).toEqual([...ATTACK_MODES, 'off']);
+  },
+  v: () => {
+    expect(interpretKey(session, 'v', {}).command).toEqual({ type: 'verify', verify: false });
+    const off = { ...session, settings: { ...session.settings, verify: false } };
+    expect(interpretKey(off, 'v', {}).command).toEqual({ type: 'verify', verify: true });
+  },
+  s: () => {
+    expect(interpretKey(session, 's', {}).command).toEqual({ type: 'step-mode', on: true });
+    const on = { ...session, settings: { ...session.settings, stepMode: true } };
+    expect(interpretKey(on, 's', {}).command).toEqual({ type: 'step-mode', on: false });
+  },
+  space: () => {
+    expect(interpretKey(session, ' ', {})).toEqual({ actions: [], command: { type: 'send-next' } });
+  },
+  c: () => {
+    const on = { ...session, settings: { ...session.settings, stepMode: true } };
+    expect(interpretKey(on, 'c', {})).toEqual({ actions: [], command: { type: 'step-mode', on: false } });
+    expect(interpretKey(session, 'c', {}).command).toEqual({ type: 'step-mode', on: false });
+  },
+  Esc: () => {
+    // Overlays close first, then the filter clears, then the notice goes.
+    const filtered = { ...dashboardReducer(session, { type: 'filter', text: 'txt' }), overlay: 'filter' as const, notice: 'hi' };
+    const first = interpretKey(filtered, '', { escape: true });
+    expect(first).toEqual({ actions: [{ type: 'close-overlay' }] });
+    const closed = apply(filtered, first.actions);
+    expect([closed.overlay, closed.filter]).toEqual(['none', 'txt']);
+    const second = interpretKey(closed, '', { escape: true });
+    expect(second).toEqual({ actions: [{ type: 'filter', text: '' }] });
+    const cleared = apply(closed, second.actions);
+    expect(cleared.filter).toBe('');
+    expect(interpretKey(cleared, '', { escape: true })).toEqual({ actions: [{ type: 'notice', text: undefined }] });
+    expect(apply(cleared, interpretKey(cleared, '', { escape: true }).actions).notice).toBeUndefined();
+    for (const overlay of ['help', 'inspector', 'request'] as const) {
+      expect(interpretKey(withOverlay(session, overlay), '', { escape: true })).toEqual({ actions: [{ type: 'close-overlay' }] });
+    }
+  },
+  '?': () => {
+    expect(interpretKey(session, '?', {})).toEqual({ actions: [{ type: 'open', overlay: 'help' }] });
+    const help = withOverlay(session, 'help');
+    expect(interpretKey(help, '?', {})).toEqual({ actions: [{ type: 'close-overlay' }] });
+    // From the inspector, ? shows the help in its place.
+    expect(interpretKey(withOverlay(session, 'inspector'), '?', {})).toEqual({ actions: [{ type: 'open', overlay: 'help' }] });
+  },
+  'q  Ctrl+C': () => {
+    expect(interpretKey(session, 'q', {})).toEqual({ actions: [], command: { type: 'quit' } });
+    for (const overlay of ['help', 'inspector'] as const) expect(interpretKey(withOverlay(session, overlay), 'q', {}).command).toEqual({ type: 'quit' });
+  },
+};
+
+const caseName = (entry: (typeof KEY_HELP)[number]): string =>
+  entry.where === undefined ? entry.keys : `${entry.keys} ${entry.where === 'inspector' ? 'inspector' : entry.where.join(',')}`;
+
+describe('interpretKey, for every key in KEY_HELP', () => {
+  it('has a case for every entry, and no case for a key the help does not list', () => {
+    expect(Object.keys(CASES).sort()).toEqual(KEY_HELP.map(caseName).sort());
+  });
+
+  for (const entry of KEY_HELP) {
+    it(`${entry.keys}: ${entry.does}`, () => {
+      const check = CASES[caseName(entry)];
+      expect(check, caseName(entry)).toBeDefined();
+      check!();
+    });
+  }
+
+  it('does nothing for a key it does not know', () => {
+    for (const input of ['x', 'Q', 'A', '1', '']) expect(interpretKey(session, input, {}), JSON.stringify(input)).toEqual(noEffect);
+  });
+});
+
+describe('keys under Ctrl', () => {
+  // Ink reports Ctrl+<letter> as that letter with `ctrl` set (Ctrl+V arrives as "v"); a chord is not the plain key.
+  it('Ctrl+V, Ctrl+A, Ctrl+S and Ctrl+N do not act as v, a, s and n', () => {
+    for (const input of ['v', 'a', 's', 'n', 'L', 'j']) {
+      expect(interpretKey(session, input, { ctrl: true }), `Ctrl+${input}`).toEqual(noEffect);
+    }
+  });
+
+  it('Ctrl+C quits, as the help says, even when Ink does not catch it first', () => {
+    expect(interpretKey(session, 'c', { ctrl: true }).command).toEqual({ type: 'quit' });
+  });
+
+  it('Ctrl+Q is not q', () => {
+    expect(interpretKey(session, 'q', { ctrl: true }).command).not.toEqual({ type: 'quit' });
+  });
+});
+
+describe('while an overlay is open', () => {
+  const swallowed: readonly [string, KeyFlags][] = [
+    ['', { tab: true }], ['', { tab: true, shift: true }], ['', { return: true }], ['/', {}], ['n', {}], ['L', {}], ['a', {}], ['v', {}], ['s', {}], [' ', {}], ['c', {}],
+  ];
+
+  for (const overlay of ['help', 'inspector', 'filter', 'request'] as const) {
+    it(`${overlay}: only movement, Esc, help and q do anything`, () => {
+      const state = withOverlay(at('wire'), overlay);
+      for (const [input, key] of swallowed) expect(interpretKey(state, input, key), `${JSON.stringify(input)} ${JSON.stringify(key)}`).toEqual(noEffect);
+      expect(interpretKey(state, 'j', {}).actions).toEqual([{ type: 'move', delta: 1 }]);
+      expect(interpretKey(state, '', { upArrow: true }).actions).toEqual([{ type: 'move', delta: -1 }]);
+      expect(interpretKey(state, '', { escape: true }).actions).toEqual([{ type: 'close-overlay' }]);
+      expect(interpretKey(state, '?', {}).actions).toHaveLength(1);
+    });
+  }
+});
+
+describe('splitKeystrokes', () => {
+  it('splits "jj\\r" into j, j and return', () => {
+    expect(splitKeystrokes('jj\r', {})).toEqual([
+      { input: 'j', key: { return: false, tab: false, shift: false } },
+      { input: 'j', key: { return: false, tab: false, shift: false } },
+      { input: '', key: { return: true, tab: false, shift: false } },
+    ]);
+  });
+
+  it('reads tabs, newlines and capitals in a read as Tab, Enter and shifted keys', () => {
+    expect(splitKeystrokes('\t\t', {}).map((stroke) => stroke.key.tab)).toEqual([true, true]);
+    expect(splitKeystrokes('j\n', {}).map((stroke) => [stroke.input, stroke.key.return])).toEqual([['j', false], ['', true]]);
+    expect(splitKeystrokes('aL', {}).map((stroke) => [stroke.input, stroke.key.shift])).toEqual([['a', false], ['L', true]]);
+  });
+
+  it('passes single keys, escape sequences and Ctrl chords through as Ink parsed them', () => {
+    const single: readonly [string, KeyFlags][] = [['j', {}], ['', { tab: true }], ['', { tab: true, shift: true }], ['', { return: true }], ['', { escape: true }], ['', { upArrow: true }], [' ', {}]];
+    for (const [input, key] of single) expect(splitKeystrokes(input, key)).toEqual([{ input, key }]);
+    expect(splitKeystrokes('\u001b[A', { upArrow: true })).toEqual([{ input: '\u001b[A', key: { upArrow: true } }]);
+    expect(splitKeystrokes('j\u001b[B', {})).toEqual([{ input: 'j\u001b[B', key: {} }]);
+    expect(splitKeystrokes('cc', { ctrl: true })).toEqual([{ input: 'cc', key: { ctrl: true } }]);
+  });
+
+  it('lets each key of a read act on the state the previous one left, as App applies them', () => {
+    // "a" twice in one read steps the attacker twice, "jj" then Enter fetches the third file.
+    let state = session;
+    const commands: Command[] = [];
+    for (const stroke of splitKeystrokes('aajj\r', {})) {
+      const { actions, command } = interpretKey(state, stroke.input, stroke.key);
+      state = apply(state, actions);
+      if (command) {
+        commands.push(command);
+        state = settingsAfter(state, command);
+      }
+    }
+    expect(commands).toEqual([
+      { type: 'mode', mode: 'forged-key' },
+      { type: 'mode', mode: 'rogue-ca' },
+      { type: 'fetch', request: { op: 'GET', name: 'gamma.txt' } },
+    ]);
+  });
+});
+
+describe('settingsAfter', () => {
+  it('applies mode, verify and step-mode commands to the settings', () => {
+    expect(settingsAfter(session, { type: 'mode', mode: 'expired' }).settings).toEqual({ ...session.settings, mode: 'expired' });
+    expect(settingsAfter(session, { type: 'verify', verify: false }).settings).toEqual({ ...session.settings, verify: false });
+    expect(settingsAfter(session, { type: 'step-mode', on: true }).settings).toEqual({ ...session.settings, stepMode: true });
+  });
+
+  it('leaves the state as it is for every other command', () => {
+    for (const command of [{ type: 'quit' }, { type: 'send-next' }, { type: 'ask-name' }, { type: 'fetch', request: { op: 'LIST' } }] as const) {
+      expect(settingsAfter(session, command)).toBe(session);
+    }
+  });
+
+  it('agrees with nextAttackMode', () => {
+    for (const mode of ATTACK_MODES) {
+      const state = { ...session, settings: { ...session.settings, mode } };
+      expect(interpretKey(state, 'a', {}).command).toEqual({ type: 'mode', mode: nextAttackMode(mode) });
+    }
+  });
+});
+
+describe('any sequence of keys', () => {
+  const KEYS: readonly [string, KeyFlags][] = [
+    ['j', {}], ['k', {}], ['', { upArrow: true }], ['', { downArrow: true }], ['', { pageUp: true }], ['', { pageDown: true }],
+    ['', { tab: true }], ['', { tab: true, shift: true }], ['', { return: true }], ['', { escape: true }],
+    ['/', {}], ['?', {}], ['n', {}], ['L', {}], ['a', {}], ['v', {}], ['s', {}], [' ', {}], ['c', {}], ['q', {}], ['x', {}], ['jj\r', {}], ['\t\t', {}],
+  ];
+  type Step = { readonly key: readonly [string, KeyFlags] } | { readonly filter: string };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...KEYS).map((key) => ({ key })) },
+    { weight: 1, arbitrary: fc.constantFrom('', 'a', 'txt', 'zz', 'ALPHA', '.').map((filter) => ({ filter })) },
+  );
+
+  function lengthOf(state: DashboardState, focus: Focus): number {
+    switch (focus) {
+      case 'files':
+        return visibleFiles(state).length;
+      case 'received':
+        return state.received.length;
+      case 'wire':
+        return state.wire.length;
+      default:
+        return stepsOf(focus).length;
+    }
+  }
+
+  function expectCursorsInRange(state: DashboardState): void {
+    for (const focus of FOCUS_ORDER) {
+      const length = lengthOf(state, focus);
+      expect(state.cursor[focus], focus).toBeGreaterThanOrEqual(0);
+      expect(state.cursor[focus], focus).toBeLessThanOrEqual(Math.max(0, length - 1));
+    }
+    if (state.overlay === 'inspector') {
+      const entry = selectedWireEntry(state);
+      expect(entry).toBeDefined();
+      const fields = entry!.fields.length + (entry!.plaintextFields?.length ?? 0);
+      expect(state.fieldCursor).toBeGreaterThanOrEqual(0);
+      expect(state.fieldCursor).toBeLessThan(fields);
+    }
+    expect(FOCUS_ORDER).toContain(state.focus);
+  }
+
+  it('never throws and keeps every cursor on an item of its list', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), fc.boolean(), (steps, empty) => {
+        let state = empty ? initialState() : session;
+        for (const next of steps) {
+          if ('filter' in next) {
+            state = dashboardReducer(state, { type: 'filter', text: next.filter });
+          } else {
+            for (const stroke of splitKeystrokes(next.key[0], next.key[1])) {
+              const { actions, command } = interpretKey(state, stroke.input, stroke.key);
+              state = apply(state, actions);
+              if (command) state = settingsAfter(state, command);
+            }
+          }
+          expectCursorsInRange(state);
+        }
+      }),
+      { seed: 20_261_126, numRuns: 300 },
+    );
+  });
+});
