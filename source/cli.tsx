@@ -4,7 +4,6 @@
  * client, keys, demo). Every folder defaults to the one of that name under the
  * current directory and has a flag to point elsewhere.
  */
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ATTACK_MODES } from './attacker/modes.js';
@@ -16,11 +15,13 @@ import { runKeysCommand } from './headless/keys-command.js';
 import { runMitmCommand } from './headless/mitm-command.js';
 import { CommandOutput } from './headless/output.js';
 import { runServerCommand } from './headless/server-command.js';
+import { runExportCommand, runHistoryCommand, runReplayCommand } from './headless/store-commands.js';
+import { VERSION } from './version.js';
+import { DEFAULT_KEEP } from './store/session-store.js';
+import type { StoreOptions } from './store/recorder.js';
 import { DEFAULT_MAX_FILE_BYTES } from './protocol/client.js';
 import { DEFAULT_PORT } from './net/client.js';
 import { DEFAULT_MAX_CONNECTIONS } from './net/server.js';
-
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -32,6 +33,12 @@ Exit codes:
 
 const folder = (name: string) => new Option(`--${name} <dir>`, `the ${name} folder`).default(`./${name}`);
 const json = new Option('--json', 'print one JSON object per line instead of plain lines');
+const keep = new Option('--keep <n>', 'transcripts to keep in the store folder; the oldest go').argParser(parsePositiveInteger).default(DEFAULT_KEEP);
+
+/** The store folder and retention from a command's options. */
+function storeOf(options: { readonly store: string; readonly keep: number }): StoreOptions {
+  return { dir: resolve(options.store), keep: options.keep };
+}
 
 function finish(code: number): void {
   process.exitCode = code;
@@ -48,7 +55,7 @@ function stopSignal(): Promise<unknown> {
 export function buildProgram(): Command {
   const program = new Command('tls-tui')
     .description('A TLS-style handshake shown from both sides: certificates, key exchange and man-in-the-middle protection.')
-    .version(version)
+    .version(VERSION)
     .showHelpAfterError()
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride((error) => {
@@ -63,9 +70,15 @@ export function buildProgram(): Command {
     .addOption(folder('public'))
     .addOption(folder('keystore'))
     .option('--max-connections <n>', 'connections served at once', parsePositiveInteger, DEFAULT_MAX_CONNECTIONS)
+    .addOption(folder('store'))
+    .addOption(keep)
     .addOption(json)
     .action(async (options) => {
-      finish(await runServerCommand({ ...options, public: resolve(options.public), keystore: resolve(options.keystore) }, new CommandOutput(options.json ?? false), stopSignal()));
+      finish(await runServerCommand(
+        { ...options, public: resolve(options.public), keystore: resolve(options.keystore), store: storeOf(options) },
+        new CommandOutput(options.json ?? false),
+        stopSignal(),
+      ));
     });
 
   program
@@ -76,6 +89,8 @@ export function buildProgram(): Command {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .addOption(new Option('--mode <mode>', 'what the attacker does').choices(ATTACK_MODES).default('off'))
     .addOption(folder('keystore'))
+    .addOption(folder('store'))
+    .addOption(keep)
     .addOption(json)
     .addHelpText('after', `
 Modes:
@@ -89,7 +104,7 @@ Modes:
   bit-flip       flips one bit of the encrypted REQUEST                     (server: bad_record_mac)
 A client run with --insecure does not verify certificates: then the impersonations succeed.`)
     .action(async (options) => {
-      finish(await runMitmCommand({ ...options, keystore: resolve(options.keystore) }, new CommandOutput(options.json ?? false), stopSignal()));
+      finish(await runMitmCommand({ ...options, keystore: resolve(options.keystore), store: storeOf(options) }, new CommandOutput(options.json ?? false), stopSignal()));
     });
 
   program
@@ -104,13 +119,15 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .option('--server-name <name>', 'the subject the server certificate must name', 'server')
     .option('--insecure', 'skip certificate verification (to see what an attacker can then do)')
     .option('--max-size <size>', 'largest file accepted, e.g. 500MB or 4GiB', parseSize, DEFAULT_MAX_FILE_BYTES)
+    .addOption(folder('store'))
+    .addOption(keep)
     .addOption(json)
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (options, command: Command) => {
       if ((options.file === undefined) === (options.list === undefined)) command.error('error: give exactly one of --file NAME or --list', { exitCode: EXIT.usage });
       const request = options.list ? { op: 'LIST' as const } : { op: 'GET' as const, name: String(options.file) };
       finish(await runClientCommand(
-        { ...options, request, insecure: options.insecure ?? false, received: resolve(options.received), keystore: resolve(options.keystore) },
+        { ...options, request, insecure: options.insecure ?? false, received: resolve(options.received), keystore: resolve(options.keystore), store: storeOf(options) },
         new CommandOutput(options.json ?? false),
       ));
     });
@@ -126,12 +143,43 @@ A client run with --insecure does not verify certificates: then the impersonatio
     });
 
   program
+    .command('history')
+    .description('list the sessions kept in the store folder, newest first')
+    .addOption(folder('store'))
+    .addOption(json)
+    .action(async (options) => {
+      finish(await runHistoryCommand({ store: resolve(options.store) }, new CommandOutput(options.json ?? false)));
+    });
+
+  program
+    .command('replay <id>')
+    .description('print a stored session\'s checklists and wire log (id, a unique prefix of it, or "last")')
+    .addOption(folder('store'))
+    .addOption(json)
+    .action(async (id: string, options) => {
+      finish(await runReplayCommand({ store: resolve(options.store), id }, new CommandOutput(options.json ?? false)));
+    });
+
+  program
+    .command('export <id>')
+    .description('write a stored session as a pcap for Wireshark (--pcap FILE) or as one JSON document (--json [FILE])')
+    .option('--pcap <file>', 'write a capture file')
+    .option('--json [file]', 'write the whole transcript as one JSON document (to standard output without a file)')
+    .addOption(folder('store'))
+    .action(async (id: string, options, command: Command) => {
+      if (options.pcap === undefined && options.json === undefined) command.error('error: give --pcap FILE or --json [FILE]', { exitCode: EXIT.usage });
+      finish(await runExportCommand({ store: resolve(options.store), id, ...(options.pcap ? { pcap: resolve(options.pcap) } : {}), ...(options.json === undefined ? {} : { json: options.json === true ? true : resolve(options.json) }) }, new CommandOutput(false)));
+    });
+
+  program
     .command('dashboard', { isDefault: true })
     .description('open the dashboard: both peers side by side, the wire, the attacker (the default command)')
     .option('--port <port>', 'port for the server to try first (a free one is used when it is taken)', parsePort, DEFAULT_PORT)
     .addOption(folder('public'))
     .addOption(folder('received'))
     .addOption(folder('keystore'))
+    .addOption(folder('store'))
+    .addOption(keep)
     .action(async (options) => {
       // Ink draws one static frame when it believes it runs under CI; a dashboard opened in a
       // terminal is interactive whatever CI variables the shell carries. Ink reads them when it
@@ -141,7 +189,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
       }
       const { runDashboard } = await import('./ui/run-dashboard.js');
       finish(await runDashboard(
-        { port: options.port, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore) },
+        { port: options.port, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore), store: storeOf(options) },
         new CommandOutput(false),
       ));
     });
@@ -153,10 +201,12 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .addOption(folder('public'))
     .addOption(folder('received'))
     .addOption(folder('keystore'))
+    .addOption(folder('store'))
+    .addOption(keep)
     .addOption(json)
     .action(async (options) => {
       finish(await runDemoCommand(
-        { file: options.file, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore) },
+        { file: options.file, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore), store: storeOf(options) },
         new CommandOutput(options.json ?? false),
       ));
     });

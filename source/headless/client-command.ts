@@ -10,6 +10,7 @@ import { runClientSession } from '../net/client.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
 import type { CommandOutput } from './output.js';
+import { SessionRecorder, type StoreOptions } from '../store/recorder.js';
 
 export interface ClientCommandOptions {
   readonly host: string;
@@ -20,6 +21,7 @@ export interface ClientCommandOptions {
   readonly serverName: string;
   readonly insecure: boolean;
   readonly maxSize: number;
+  readonly store: StoreOptions;
 }
 
 export async function runClientCommand(options: ClientCommandOptions, output: CommandOutput): Promise<number> {
@@ -28,6 +30,15 @@ export async function runClientCommand(options: ClientCommandOptions, output: Co
   const what = options.request.op === 'GET' ? `GET "${options.request.name}"` : 'LIST';
   output.say(`tls-tui client: ${what} from ${options.host}:${options.port}${options.insecure ? ' (INSECURE: certificates not verified)' : ''}`);
 
+  const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });
+  const transcript = recorder.open({
+    kind: 'client',
+    roles: ['client'],
+    server: `${options.host}:${options.port}`,
+    request: options.request,
+    mode: 'off',
+    verify: !options.insecure,
+  });
   const result = await runClientSession({
     host: options.host,
     port: options.port,
@@ -39,8 +50,14 @@ export async function runClientCommand(options: ClientCommandOptions, output: Co
     serverName: options.serverName,
     verifyServerCertificate: !options.insecure,
     maxFileBytes: options.maxSize,
-    onEvent: (event) => output.event(event, '  '),
+    onEvent: (event) => {
+      transcript?.record(event);
+      output.event(event, '  ');
+    },
+    onConnected: (local, remote) => transcript?.connection(local, remote),
   });
+  recorder.finish(transcript, result.ok ? { ok: true } : { ok: false, ...(result.alert ? { alert: result.alert } : {}), reason: result.reason });
+  if (transcript) output.record({ type: 'transcript', id: transcript.id, path: transcript.path });
 
   if (result.ok) {
     output.record({ type: 'result', ok: true, ...(result.savedPath ? { path: result.savedPath, size: result.size } : {}), ...(result.entries ? { entries: result.entries } : {}) });

@@ -11,12 +11,14 @@ import { formatBytes } from '../protocol/units.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
 import type { CommandOutput } from './output.js';
+import { SessionRecorder, type StoreOptions } from '../store/recorder.js';
 
 export interface DemoCommandOptions {
   readonly keystore: string;
   readonly public: string;
   readonly received: string;
   readonly file?: string;
+  readonly store: StoreOptions;
 }
 
 export async function runDemoCommand(options: DemoCommandOptions, output: CommandOutput): Promise<number> {
@@ -27,6 +29,8 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
     output.problem(`no file to fetch: ${options.public} is empty or missing; name one with --file`);
     return EXIT.local;
   }
+  const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });
+  const transcript = recorder.open({ kind: 'demo', roles: ['client', 'server'], request: { op: 'GET', name }, mode: 'off', verify: true });
   const server = await TlsTuiServer.listen({
     host: '127.0.0.1',
     port: 0,
@@ -34,7 +38,10 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
     key: keystore.server.key,
     certificate: keystore.server.certificate,
     trustedCa: keystore.ca.certificate,
-    onEvent: (_session, event) => output.event(event, 'server │ ', { role: 'server' }),
+    onEvent: (_session, event) => {
+      transcript?.record(event);
+      output.event(event, 'server │ ', { role: 'server' });
+    },
   });
   try {
     const { port } = server.address;
@@ -47,8 +54,13 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
       key: keystore.client.key,
       certificate: keystore.client.certificate,
       trustedCa: keystore.ca.certificate,
-      onEvent: (event) => output.event(event, 'client │ '),
+      onEvent: (event) => {
+        transcript?.record(event);
+        output.event(event, 'client │ ');
+      },
+      onConnected: (local, remote) => transcript?.connection(local, remote),
     });
+    recorder.finish(transcript, result.ok ? { ok: true } : { ok: false, ...(result.alert ? { alert: result.alert } : {}), reason: result.reason });
     if (result.ok) {
       output.say(`${name} received into ${result.savedPath} (${formatBytes(result.size ?? 0)}), signature valid`);
       return EXIT.ok;

@@ -10,6 +10,8 @@ import type { AttackEvent } from '../protocol/events.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
 import type { CommandOutput } from './output.js';
+import { SessionRecorder, type StoreOptions } from '../store/recorder.js';
+import type { TranscriptWriter } from '../store/transcript.js';
 
 export interface MitmCommandOptions {
   readonly host: string;
@@ -17,6 +19,7 @@ export interface MitmCommandOptions {
   readonly upstream: { readonly host: string; readonly port: number };
   readonly mode: AttackMode;
   readonly keystore: string;
+  readonly store: StoreOptions;
 }
 
 const KIND_SYMBOLS: Readonly<Record<AttackEvent['kind'], string>> = {
@@ -36,6 +39,8 @@ export function attackLine(event: AttackEvent): string {
 export async function runMitmCommand(options: MitmCommandOptions, output: CommandOutput, stop: Promise<unknown>): Promise<number> {
   const keystore = await loadKeystore(options.keystore, output);
   if (keystore === undefined) return EXIT.local;
+  const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });
+  const transcripts = new Map<number, TranscriptWriter | undefined>();
   let relay: AttackerRelay;
   try {
     relay = await AttackerRelay.listen({
@@ -44,8 +49,16 @@ export async function runMitmCommand(options: MitmCommandOptions, output: Comman
       upstream: options.upstream,
       mode: options.mode,
       identity: attackerIdentity(keystore),
-      onSession: (session) => output.record({ type: 'session', session: session.id, remote: session.remote }),
+      onSession: (session) => {
+        transcripts.set(session.id, recorder.open({ kind: 'relay', roles: ['attacker'], client: session.remote, server: `${options.upstream.host}:${options.upstream.port}`, mode: options.mode }));
+        output.record({ type: 'session', session: session.id, remote: session.remote });
+      },
+      onSessionEnd: (session) => {
+        recorder.finish(transcripts.get(session.id), { ok: true, reason: 'both connections closed' });
+        transcripts.delete(session.id);
+      },
       onEvent: (session, event) => {
+        transcripts.get(session.id)?.record(event);
         output.say(`[#${session.id}] ${attackLine(event)}`);
         const { record, original, ...rest } = event;
         output.record({ session: session.id, ...rest, ...(record ? { bytes: record.length } : {}) });

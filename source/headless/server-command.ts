@@ -9,6 +9,8 @@ import { TlsTuiServer } from '../net/server.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
 import type { CommandOutput } from './output.js';
+import { outcomeOf, SessionRecorder, type StoreOptions } from '../store/recorder.js';
+import type { TranscriptWriter } from '../store/transcript.js';
 
 export interface ServerCommandOptions {
   readonly host: string;
@@ -16,6 +18,7 @@ export interface ServerCommandOptions {
   readonly keystore: string;
   readonly public: string;
   readonly maxConnections: number;
+  readonly store: StoreOptions;
 }
 
 /** Serves until `stop` resolves (the CLI resolves it on SIGINT or SIGTERM). */
@@ -28,6 +31,8 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
   const keystore = await loadKeystore(options.keystore, output);
   if (keystore === undefined) return EXIT.local;
 
+  const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });
+  const transcripts = new Map<number, TranscriptWriter | undefined>();
   let server: TlsTuiServer;
   try {
     server = await TlsTuiServer.listen({
@@ -38,8 +43,18 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
       certificate: keystore.server.certificate,
       trustedCa: keystore.ca.certificate,
       maxConnections: options.maxConnections,
-      onSession: (session) => output.record({ type: 'session', session: session.id, remote: session.remote }),
+      onSession: (session) => {
+        const transcript = recorder.open({ kind: 'server', roles: ['server'], client: session.remote, mode: 'off' });
+        transcript?.connection(session.remote, `${server.address.host}:${server.address.port}`);
+        transcripts.set(session.id, transcript);
+        output.record({ type: 'session', session: session.id, remote: session.remote });
+      },
       onEvent: (session, event) => {
+        transcripts.get(session.id)?.record(event);
+        if (event.type === 'closed') {
+          recorder.finish(transcripts.get(session.id), outcomeOf(event));
+          transcripts.delete(session.id);
+        }
         if (event.type === 'step' && event.step === 'listen') return;
         output.event(event, `[#${session.id}] `, { session: session.id });
         if (event.type === 'closed') {

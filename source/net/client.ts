@@ -33,6 +33,8 @@ export interface ClientSessionConfig extends PeerOptions {
   readonly verifyServerCertificate?: boolean;
   readonly maxFileBytes?: number;
   readonly onEvent?: (event: PeerEvent) => void;
+  /** The connection is up: "address:port" of this end and of the server. */
+  readonly onConnected?: (local: string, remote: string) => void;
   readonly socket?: PeerSocketOptions;
 }
 
@@ -57,6 +59,7 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
     report(peer.connectionLost(reason, config.socket?.clock?.() ?? Date.now()));
     return { ok: false, kind: 'connection', reason };
   }
+  config.onConnected?.(`${socket.localAddress}:${socket.localPort}`, `${socket.remoteAddress}:${socket.remotePort}`);
   report(peer.markStep('connect', 'done', `connected to ${socket.remoteAddress}:${socket.remotePort} from port ${socket.localPort}`));
 
   const link = new PeerSocket(peer, socket, onEvent, config.socket);

@@ -20,6 +20,8 @@ export interface RelayConfig {
   readonly identity: AttackerIdentity;
   readonly onSession?: (session: SessionInfo) => void;
   readonly onEvent?: (session: SessionInfo, event: AttackEvent) => void;
+  /** Both hops of a session have closed. */
+  readonly onSessionEnd?: (session: SessionInfo) => void;
 }
 
 export class AttackerRelay {
@@ -85,8 +87,14 @@ export class AttackerRelay {
     server.on('data', (chunk: Buffer) => apply(interceptor.fromServer(chunk, Date.now())));
     client.on('end', () => server.end());
     server.on('end', () => client.end());
-    client.on('close', () => closeAfterLinger(server));
-    server.on('close', () => closeAfterLinger(client));
+    let open = 2;
+    const closed = (other: Socket): void => {
+      closeAfterLinger(other);
+      open -= 1;
+      if (open === 0) this.#config.onSessionEnd?.(session);
+    };
+    client.once('close', () => closed(server));
+    server.once('close', () => closed(client));
   }
 }
 

@@ -36,6 +36,8 @@ export interface WireEvent {
   /** For encrypted records: the decrypted payload, when this peer could read it. */
   readonly plaintext?: Uint8Array;
   readonly plaintextFields?: readonly WireField[];
+  /** Set only on an event read back from a transcript that kept just the start of the record. */
+  readonly truncatedFrom?: number;
 }
 
 export interface ProgressEvent {
@@ -118,6 +120,8 @@ export interface AttackEvent {
   readonly original?: Uint8Array;
   /** The decrypted payload of an encrypted record the attacker wrote itself. */
   readonly plaintext?: Uint8Array;
+  /** Set only on an event read back from a transcript that kept just the start of the record. */
+  readonly truncatedFrom?: number;
 }
 
 export type SessionEvent = StepEvent | WireEvent | ProgressEvent | ClosedEvent | KeysEvent;

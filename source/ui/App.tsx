@@ -6,6 +6,9 @@
  */
 import { Box, Text, useApp, useInput } from 'ink';
 import { useRef, useState } from 'react';
+import { HistoryList } from './HistoryList.js';
+import { type ReplayView, replayAction, seekReplay, startReplay } from './replay.js';
+import { stepsOf } from '../protocol/steps.js';
 import type { DashboardEngine } from './dashboard-engine.js';
 import { dashboardReducer, type DashboardState, type Focus, selectedWireEntry, visibleFiles } from './dashboard-state.js';
 import { FilePicker } from './FilePicker.js';
@@ -39,29 +42,51 @@ export function App({ engine }: AppProps) {
   const [typed, setTyped] = useState('');
   const prompting = state.overlay === 'filter' || state.overlay === 'request';
 
-  // The latest state, so that several keys in one read each see what the previous one did.
+  const [replay, setReplay] = useState<ReplayView>();
+  // The latest state and replay, so that several keys in one read each see what the previous one did.
   const latest = useRef(state);
   latest.current = state;
+  const latestReplay = useRef(replay);
+  latestReplay.current = replay;
 
   useInput(
     (input, key) => {
-      let current = latest.current;
       for (const stroke of splitKeystrokes(input, key)) {
+        const view = latestReplay.current;
+        if (view !== undefined) {
+          if (stroke.key.escape && view.state.overlay === 'none') {
+            latestReplay.current = undefined;
+            setReplay(undefined);
+            continue;
+          }
+          const { actions, command } = interpretKey(view.state, stroke.input, stroke.key);
+          let next = actions.reduce(replayAction, view);
+          if (command?.type === 'quit') {
+            exit();
+            return;
+          }
+          if (command?.type === 'seek') next = seekReplay(next, next.position + command.delta);
+          else if (command !== undefined) next = replayAction(next, { type: 'notice', text: 'this is a replay: Esc returns to the live dashboard' });
+          latestReplay.current = next;
+          setReplay(next);
+          continue;
+        }
+        let current = latest.current;
         const { actions, command } = interpretKey(current, stroke.input, stroke.key);
         for (const action of actions) {
           current = dashboardReducer(current, action);
           dispatch(action);
         }
+        latest.current = current;
         if (command?.type === 'quit') {
           exit();
           return;
         }
         if (command) {
           run(command);
-          current = settingsAfter(current, command);
+          latest.current = settingsAfter(current, command);
         }
       }
-      latest.current = current;
     },
     { isActive: !prompting },
   );
@@ -95,6 +120,17 @@ export function App({ engine }: AppProps) {
       case 'ask-name':
         setTyped('');
         return;
+      case 'history':
+        void engine.listHistory();
+        return;
+      case 'replay':
+        engine
+          .loadTranscript(command.id)
+          .then((transcript) => setReplay(startReplay(transcript, latest.current)))
+          .catch((error: Error) => dispatch({ type: 'notice', text: `cannot replay ${command.id}: ${error.message}` }));
+        return;
+      case 'seek':
+        return;
       case 'quit':
         exit();
     }
@@ -103,32 +139,35 @@ export function App({ engine }: AppProps) {
   const bodyRows = Math.max(6, rows - 2);
   const leftWidth = Math.floor((columns - 1) / 2);
   const rightWidth = columns - 1 - leftWidth;
-  const attackLine = state.session && state.session.mode !== 'off' ? state.attackNotes.at(-1) : undefined;
+  const shown = replay?.state ?? state;
+  const attackLine = shown.session && shown.session.mode !== 'off' ? shown.attackNotes.at(-1) : undefined;
   const bottomRows = Math.max(3, bodyRows - PANE_ROWS - 1 - (attackLine !== undefined ? 1 : 0) - 1);
-  const entry = selectedWireEntry(state);
+  const entry = selectedWireEntry(shown);
 
   let body;
-  if (state.overlay === 'help') {
+  if (shown.overlay === 'help') {
     body = <HelpOverlay width={columns} />;
-  } else if (state.overlay === 'inspector' && entry) {
-    body = <Inspector entry={entry} fieldCursor={state.fieldCursor} rows={bodyRows} width={columns} />;
+  } else if (shown.overlay === 'history') {
+    body = <HistoryList sessions={shown.history} cursor={shown.historyCursor} rows={bodyRows} />;
+  } else if (shown.overlay === 'inspector' && entry) {
+    body = <Inspector entry={entry} fieldCursor={shown.fieldCursor} rows={bodyRows} width={columns} />;
   } else {
     body = (
       <>
         <Box>
-          <PeerPane role="client" view={state.client} width={leftWidth} focused={state.focus === 'client'} cursor={state.cursor.client} frame={frame} now={now} subtitle={clientSubtitle(state)} />
+          <PeerPane role="client" view={shown.client} width={leftWidth} focused={shown.focus === 'client'} cursor={shown.cursor.client} frame={frame} now={now} subtitle={clientSubtitle(shown)} />
           <Box flexDirection="column">
             {Array.from({ length: PANE_ROWS }, (_, index) => (
               <Text key={index} dimColor>│</Text>
             ))}
           </Box>
-          <PeerPane role="server" view={state.server} width={rightWidth} focused={state.focus === 'server'} cursor={state.cursor.server} frame={frame} now={now} subtitle={state.serverAddress} />
+          <PeerPane role="server" view={shown.server} width={rightWidth} focused={shown.focus === 'server'} cursor={shown.cursor.server} frame={frame} now={now} subtitle={shown.serverAddress} />
         </Box>
-        <ResultLine state={state} />
+        <ResultLine state={shown} />
         {attackLine !== undefined ? <Text wrap="truncate-end" color={tint('magenta')}>{`mitm: ${attackLine}`}</Text> : null}
-        <Tabs focus={state.focus} wireCount={state.wire.length} />
+        <Tabs focus={shown.focus} wireCount={shown.wire.length} />
         <Box flexDirection="column" height={bottomRows} overflow="hidden">
-          {bottom(state, bottomRows, columns)}
+          {bottom(shown, bottomRows, columns)}
         </Box>
       </>
     );
@@ -136,7 +175,12 @@ export function App({ engine }: AppProps) {
 
   return (
     <Box flexDirection="column" width={columns}>
-      <Header serverAddress={state.serverAddress} settings={state.settings} caFingerprint={state.caFingerprint} />
+      <Header
+        serverAddress={shown.serverAddress}
+        settings={shown.settings}
+        caFingerprint={shown.caFingerprint}
+        {...(replay ? { replay: { id: replay.transcript.meta.id, position: replay.position, total: replay.events.length } } : {})}
+      />
       <Box flexDirection="column" height={bodyRows} overflow="hidden">
         {body}
       </Box>
@@ -153,7 +197,7 @@ export function App({ engine }: AppProps) {
           }}
         />
       ) : (
-        <Text dimColor wrap="truncate-end">{footerKeys(state.focus, state.overlay)}</Text>
+        <Text dimColor wrap="truncate-end">{footerKeys(shown.focus, shown.overlay, replay !== undefined)}</Text>
       )}
     </Box>
   );
@@ -192,6 +236,6 @@ function bottom(state: DashboardState, rows: number, width: number) {
       return <WireLog entries={state.wire} omitted={state.wireOmitted} cursor={state.cursor.wire} focused rows={rows} />;
     case 'client':
     case 'server':
-      return <StepExplanation role={state.focus} index={state.cursor[state.focus]} view={Object.values(state[state.focus].steps)[state.cursor[state.focus]]} />;
+      return <StepExplanation role={state.focus} index={state.cursor[state.focus]} view={state[state.focus].steps[stepsOf(state.focus)[state.cursor[state.focus]]?.id ?? '']} />;
   }
 }

@@ -10,10 +10,20 @@ export interface HeaderProps {
   readonly serverAddress?: string;
   readonly settings: Settings;
   readonly caFingerprint: string;
+  /** Set while a stored session is replayed. */
+  readonly replay?: { readonly id: string; readonly position: number; readonly total: number };
 }
 
-export function Header({ serverAddress, settings, caFingerprint }: HeaderProps) {
+export function Header({ serverAddress, settings, caFingerprint, replay }: HeaderProps) {
   const attack = settings.mode !== 'off';
+  if (replay) {
+    return (
+      <Text wrap="truncate-end">
+        <Text inverse bold color={tint('yellow')}>{` REPLAY ${replay.position}/${replay.total} `}</Text>
+        <Text>{`  ${replay.id}  not live: ← → steps, Esc returns to the live dashboard`}</Text>
+      </Text>
+    );
+  }
   return (
     <Text wrap="truncate-end">
       <Text bold color={tint('cyan')}>tls-tui</Text>

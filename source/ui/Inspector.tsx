@@ -42,7 +42,8 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
     : 'plaintext: anyone on the path can read it';
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold wrap="truncate-end">{`${entry.message}  ${entry.hop}  ${entry.record.length} bytes  ${decryption}`}</Text>
+      <Text bold wrap="truncate-end">{`${entry.message}  ${entry.hop}  ${entry.size} bytes  ${decryption}`}</Text>
+      {entry.size > entry.record.length ? <Text dimColor wrap="truncate-end">{`the transcript kept the first ${entry.record.length} of its ${entry.size} bytes`}</Text> : null}
       <Text wrap="truncate-end" dimColor>{entry.note ? `attacker: ${entry.note}` : explainMessage(entry.message)}</Text>
       <Text dimColor wrap="truncate-end">{'  layer     offset  length  field                      value'}</Text>
       {all.slice(start, end).map((row, offset) => {

@@ -40,7 +40,7 @@ export function WireLog({ entries, omitted, cursor, focused, rows }: WireLogProp
             <Text>{`${selected ? '›' : ' '}${String(index + 1).padStart(3)} `}</Text>
             <Text color={tint(entry.from === 'attacker' ? 'magenta' : entry.from === 'client' ? 'blue' : 'yellow')}>{entry.hop.padEnd(16)}</Text>
             <Text bold>{` ${entry.message.padEnd(20)}`}</Text>
-            <Text dimColor>{` ${String(entry.record.length).padStart(6)} B ${entry.encrypted ? 'encrypted' : 'plaintext'}`}</Text>
+            <Text dimColor>{` ${String(entry.size).padStart(6)} B ${entry.encrypted ? 'encrypted' : 'plaintext'}`}</Text>
             {attack?.mark ? <Text color={tint(attack.color)} bold>{`  ${attack.mark}`}</Text> : null}
           </Text>
         );

@@ -19,7 +19,10 @@ import { alertName } from '../protocol/alerts.js';
 import type { ClientRequest } from '../protocol/client.js';
 import type { Role } from '../protocol/steps.js';
 import { formatBytes } from '../protocol/units.js';
-import type { EngineEvent, ReceivedView, Settings } from './dashboard-state.js';
+import { SessionRecorder, type StoreOptions } from '../store/recorder.js';
+import type { TranscriptWriter } from '../store/transcript.js';
+import { findSession, listSessions, type Transcript } from '../store/session-store.js';
+import type { EngineEvent, ReceivedView, SessionResult, Settings } from './dashboard-state.js';
 
 export const DASHBOARD_PORT = 4041;
 
@@ -48,6 +51,8 @@ export interface DashboardEngineOptions {
   /** The port to try first; a free one is used when it is taken. */
   readonly port?: number;
   readonly settings?: Settings;
+  /** Where sessions are kept; none when absent. */
+  readonly store?: StoreOptions;
 }
 
 interface HeldRecord {
@@ -70,10 +75,18 @@ export class DashboardEngine {
   #serverSession: number | undefined;
   #relaySession: number | undefined;
   #closed = false;
+  readonly #recorder: SessionRecorder | undefined;
+  #transcript: TranscriptWriter | undefined;
 
   private constructor(options: DashboardEngineOptions) {
     this.#options = options;
     this.#settings = options.settings ?? { mode: 'off', verify: true, stepMode: false };
+    this.#recorder = options.store ? new SessionRecorder({ ...options.store, onProblem: (text) => this.#emit({ type: 'notice', text }) }) : undefined;
+  }
+
+  /** The store folder, when sessions are kept. */
+  get storeDir(): string | undefined {
+    return this.#recorder?.dir;
   }
 
   static async start(options: DashboardEngineOptions): Promise<DashboardEngine> {
@@ -141,10 +154,12 @@ export class DashboardEngine {
     this.#serverSession = undefined;
     this.#relaySession = undefined;
     this.#emit({ type: 'session-start', session: { id, request, mode, verify, startedAt: Date.now() } });
+    this.#transcript = this.#recorder?.open({ kind: 'dashboard', roles: mode === 'off' ? ['client', 'server'] : ['client', 'server', 'attacker'], request, mode, verify });
+    let result: SessionResult = { ok: false, text: 'stopped' };
     try {
       const port = mode === 'off' ? this.#server!.address.port : (await this.#ensureRelay(mode)).address.port;
       const { keystore, receivedDir } = this.#options;
-      const result = await runClientSession({
+      const outcome = await runClientSession({
         host: '127.0.0.1',
         port,
         request,
@@ -155,11 +170,15 @@ export class DashboardEngine {
         verifyServerCertificate: verify,
         socket: { clock: this.#clock.now, gate: this.#gate },
         onEvent: (event) => this.#emit({ type: 'peer', event, at: Date.now() }),
+        onConnected: (local) => this.#transcript?.connection(local, this.serverAddress),
       });
-      this.#emit({ type: 'session-end', result: { ok: result.ok, text: describeResult(request, result, mode, verify) } });
+      result = { ok: outcome.ok, text: describeResult(request, outcome, mode, verify) };
     } catch (error) {
-      this.#emit({ type: 'session-end', result: { ok: false, text: `stopped: ${(error as Error).message}` } });
+      result = { ok: false, text: `stopped: ${(error as Error).message}` };
     } finally {
+      this.#emit({ type: 'session-end', result });
+      this.#recorder?.finish(this.#transcript, { ok: result.ok, reason: result.text });
+      this.#transcript = undefined;
       this.#running = false;
       this.#releaseAll();
       await Promise.all([this.refreshReceived(), this.refreshFiles()]);
@@ -184,6 +203,19 @@ export class DashboardEngine {
       views.push({ name: entry.name, size: entry.size, ...(sha256 ? { sha256 } : {}) });
     }
     this.#emit({ type: 'received', entries: views });
+  }
+
+  /** Sends the store's sessions, newest first, for the history overlay. */
+  async listHistory(): Promise<void> {
+    const dir = this.#recorder?.dir;
+    this.#emit({ type: 'history', sessions: dir ? await listSessions(dir).catch(() => []) : [] });
+  }
+
+  /** A stored session, for replay. */
+  async loadTranscript(id: string): Promise<Transcript> {
+    const dir = this.#recorder?.dir;
+    if (dir === undefined) throw new Error('no store folder: sessions are not kept');
+    return findSession(dir, id);
   }
 
   async close(): Promise<void> {
@@ -260,6 +292,7 @@ export class DashboardEngine {
   }
 
   #emit(event: EngineEvent): void {
+    if (event.type === 'peer') this.#transcript?.record(event.event, event.at);
     for (const listener of this.#listeners) listener(event);
   }
 }

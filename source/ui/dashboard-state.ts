@@ -6,13 +6,14 @@
 import type { AttackMode } from '../attacker/modes.js';
 import type { PublicFileEntry } from '../files/public-folder.js';
 import type { ClientRequest } from '../protocol/client.js';
+import type { SessionSummary } from '../store/session-store.js';
 import type { AttackEvent, Direction, PeerEvent, WireEvent } from '../protocol/events.js';
 import { describeRecord, type WireField } from '../protocol/fields.js';
 import { type Role, stepsOf, type StepStatus } from '../protocol/steps.js';
 
 export type Focus = 'files' | 'received' | 'wire' | 'client' | 'server';
 export const FOCUS_ORDER: readonly Focus[] = ['files', 'received', 'wire', 'client', 'server'];
-export type Overlay = 'none' | 'help' | 'inspector' | 'filter' | 'request';
+export type Overlay = 'none' | 'help' | 'inspector' | 'filter' | 'request' | 'history';
 
 /** How many records of one kind from one sender the wire log keeps; the rest are counted. */
 export const WIRE_KEEP_PER_KIND = 12;
@@ -48,6 +49,8 @@ export interface WireEntry {
   readonly direction: Direction;
   readonly message: string;
   readonly encrypted: boolean;
+  /** The record's size on the wire, which a transcript may have kept only the start of. */
+  readonly size: number;
   readonly record: Uint8Array;
   readonly fields: readonly WireField[];
   readonly plaintext?: Uint8Array;
@@ -99,6 +102,9 @@ export interface DashboardState {
   readonly fieldCursor: number;
   readonly filter: string;
   readonly notice?: string;
+  /** The store's sessions, newest first, for the history overlay. */
+  readonly history: readonly SessionSummary[];
+  readonly historyCursor: number;
 }
 
 export type EngineEvent =
@@ -111,7 +117,8 @@ export type EngineEvent =
   | { readonly type: 'held'; readonly role: Role | 'attacker'; readonly message: string }
   | { readonly type: 'released' }
   | { readonly type: 'session-end'; readonly result: SessionResult }
-  | { readonly type: 'notice'; readonly text: string };
+  | { readonly type: 'notice'; readonly text: string }
+  | { readonly type: 'history'; readonly sessions: readonly SessionSummary[] };
 
 export type Action =
   | { readonly type: 'engine'; readonly events: readonly EngineEvent[] }
@@ -143,6 +150,8 @@ export function initialState(settings: Settings = { mode: 'off', verify: true, s
     cursor: { files: 0, received: 0, wire: 0, client: 0, server: 0 },
     fieldCursor: 0,
     filter: '',
+    history: [],
+    historyCursor: 0,
   };
 }
 
@@ -185,6 +194,7 @@ export function dashboardReducer(state: DashboardState, action: Action): Dashboa
       return { ...state, focus };
     }
     case 'move': {
+      if (state.overlay === 'history') return { ...state, historyCursor: clamp(state.historyCursor + action.delta, state.history.length) };
       if (state.overlay === 'inspector') {
         const entry = selectedWireEntry(state);
         const fields = (entry?.fields.length ?? 0) + (entry?.plaintextFields?.length ?? 0);
@@ -241,6 +251,8 @@ function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardS
       return { ...state, held: undefined };
     case 'notice':
       return { ...state, notice: event.text };
+    case 'history':
+      return { ...state, history: event.sessions, historyCursor: clamp(state.historyCursor, event.sessions.length) };
     case 'peer':
       return applyPeerEvent(state, event.event, event.at);
   }
@@ -282,6 +294,7 @@ function fromPeer(state: DashboardState, event: WireEvent): Omit<WireEntry, 'id'
     direction: event.direction,
     message: event.message,
     encrypted: event.encrypted,
+    size: event.truncatedFrom ?? event.record.length,
     record: event.record,
     fields: event.fields,
     ...(event.plaintext ? { plaintext: event.plaintext, plaintextFields: event.plaintextFields ?? [] } : {}),
@@ -302,6 +315,7 @@ function fromAttacker(state: DashboardState, event: AttackEvent): Omit<WireEntry
     direction: event.direction ?? 'client->server',
     message: same?.message ?? event.message ?? described.message,
     encrypted,
+    size: event.truncatedFrom ?? record.length,
     record,
     fields: described.fields,
     ...(plaintext ? { plaintext, plaintextFields: described.plaintextFields ?? [] } : {}),

@@ -12,6 +12,8 @@ import { type Action, type DashboardState, selectedWireEntry, visibleFiles } fro
 export interface KeyFlags {
   readonly upArrow?: boolean;
   readonly downArrow?: boolean;
+  readonly leftArrow?: boolean;
+  readonly rightArrow?: boolean;
   readonly pageUp?: boolean;
   readonly pageDown?: boolean;
   readonly return?: boolean;
@@ -28,7 +30,10 @@ export type Command =
   | { readonly type: 'verify'; readonly verify: boolean }
   | { readonly type: 'step-mode'; readonly on: boolean }
   | { readonly type: 'send-next' }
-  | { readonly type: 'ask-name' };
+  | { readonly type: 'ask-name' }
+  | { readonly type: 'history' }
+  | { readonly type: 'replay'; readonly id: string }
+  | { readonly type: 'seek'; readonly delta: number };
 
 export interface KeyResult {
   readonly actions: readonly Action[];
@@ -62,6 +67,12 @@ export function interpretKey(state: DashboardState, input: string, key: KeyFlags
   if (key.downArrow || input === 'j') return { actions: [{ type: 'move', delta: 1 }] };
   if (key.pageUp) return { actions: [{ type: 'move', delta: -10 }] };
   if (key.pageDown) return { actions: [{ type: 'move', delta: 10 }] };
+  if (key.leftArrow) return { actions: [], command: { type: 'seek', delta: -1 } };
+  if (key.rightArrow) return { actions: [], command: { type: 'seek', delta: 1 } };
+  if (state.overlay === 'history' && key.return) {
+    const session = state.history[state.historyCursor];
+    return session ? { actions: [{ type: 'close-overlay' }], command: { type: 'replay', id: session.id } } : { actions: [] };
+  }
   if (state.overlay !== 'none') return { actions: [] };
   if (key.tab) return { actions: [{ type: 'focus', to: key.shift ? 'previous' : 'next' }] };
   if (key.return) return onEnter(state);
@@ -82,6 +93,8 @@ export function interpretKey(state: DashboardState, input: string, key: KeyFlags
       return { actions: [], command: { type: 'send-next' } };
     case 'c':
       return { actions: [], command: { type: 'step-mode', on: false } };
+    case 'h':
+      return { actions: [{ type: 'open', overlay: 'history' }], command: { type: 'history' } };
     default:
       return { actions: [] };
   }

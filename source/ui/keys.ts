@@ -2,7 +2,7 @@
  * Every key the dashboard answers, as data: the footer shows the ones that work
  * where the focus is, the help overlay shows them all.
  */
-import type { Focus } from './dashboard-state.js';
+import type { Focus, Overlay } from './dashboard-state.js';
 
 export interface KeyHelp {
   readonly keys: string;
@@ -25,13 +25,17 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 's', does: 'toggle step mode: each message waits before it leaves' },
   { keys: 'space', does: 'step mode: send the waiting message' },
   { keys: 'c', does: 'step mode: let the session run to its end' },
-  { keys: 'Esc', does: 'close the inspector, the help or a prompt' },
+  { keys: 'h', does: 'history: the sessions kept in store/; Enter replays one' },
+  { keys: '← →', does: 'replay: step back and forth through the session\'s events' },
+  { keys: 'Esc', does: 'close the inspector, the help or a prompt; leave a replay' },
   { keys: '?', does: 'this help' },
   { keys: 'q  Ctrl+C', does: 'quit' },
 ];
 
-export function footerKeys(focus: Focus, overlay: 'none' | 'help' | 'inspector' | 'filter' | 'request'): string {
+export function footerKeys(focus: Focus, overlay: Overlay, replaying = false): string {
+  if (overlay === 'history') return '↑↓ session  Enter replay it  Esc close  q quit';
   if (overlay === 'inspector') return '↑↓ field  Esc back  q quit';
+  if (replaying && overlay === 'none') return '← → step through the session  ↑↓ move  Tab pane  Enter inspect  Esc back to live  q quit';
   if (overlay === 'help') return 'Esc or ? closes the help';
   if (overlay === 'filter' || overlay === 'request') return 'Enter confirm  Esc cancel';
   const common = 'Tab pane  a attacker  v verify  s step  n name';

@@ -8,6 +8,7 @@ import { render } from 'ink';
 import { EXIT } from '../headless/exit-codes.js';
 import { loadKeystore } from '../headless/load-keystore.js';
 import type { CommandOutput } from '../headless/output.js';
+import type { StoreOptions } from '../store/recorder.js';
 import { App } from './App.js';
 import { DashboardEngine } from './dashboard-engine.js';
 
@@ -16,6 +17,7 @@ export interface DashboardOptions {
   readonly public: string;
   readonly received: string;
   readonly port?: number;
+  readonly store: StoreOptions;
 }
 
 const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h\u001b[H';
@@ -46,7 +48,13 @@ export async function runDashboard(options: DashboardOptions, output: CommandOut
   if (keystore === undefined) return EXIT.local;
   let engine: DashboardEngine;
   try {
-    engine = await DashboardEngine.start({ keystore, publicDir: options.public, receivedDir: options.received, ...(options.port === undefined ? {} : { port: options.port }) });
+    engine = await DashboardEngine.start({
+      keystore,
+      publicDir: options.public,
+      receivedDir: options.received,
+      store: options.store,
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
   } catch (error) {
     output.problem(`cannot start the server on 127.0.0.1: ${(error as Error).message}`);
     return EXIT.local;

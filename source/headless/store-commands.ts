@@ -1,0 +1,96 @@
+/**
+ * The store from the command line: `tls-tui history` lists the sessions kept,
+ * `tls-tui replay ID` prints a session's checklists and wire log as they ended
+ * (through the dashboard's own reducer, so both agree), and `tls-tui export ID`
+ * writes it as a pcap for Wireshark or as one JSON document.
+ */
+import { writeFile } from 'node:fs/promises';
+import { stepsOf } from '../protocol/steps.js';
+import { transcriptToPcap } from '../store/pcap.js';
+import { SESSION_LINE_HEADING, sessionLine } from '../store/session-line.js';
+import { findSession, listSessions, type Transcript } from '../store/session-store.js';
+import { bytesReplacer } from '../store/json-bytes.js';
+import { dashboardReducer, initialState } from '../ui/dashboard-state.js';
+import { replayEvents } from '../ui/replay.js';
+import { STATUS_SYMBOLS } from '../ui/symbols.js';
+import { EXIT } from './exit-codes.js';
+import type { CommandOutput } from './output.js';
+
+export async function runHistoryCommand(options: { readonly store: string }, output: CommandOutput): Promise<number> {
+  const sessions = await listSessions(options.store);
+  if (sessions.length === 0) output.say(`no sessions in ${options.store} yet`);
+  else output.say(`  ${SESSION_LINE_HEADING}\n${sessions.map((session) => `  ${sessionLine(session)}\n    id ${session.id}`).join('\n')}`);
+  for (const session of sessions) {
+    output.record({ type: 'session', meta: session.meta, complete: session.complete, ...(session.outcome ? { outcome: session.outcome } : {}) });
+  }
+  return EXIT.ok;
+}
+
+async function load(store: string, id: string, output: CommandOutput): Promise<Transcript | undefined> {
+  try {
+    return await findSession(store, id);
+  } catch (error) {
+    output.problem((error as Error).message);
+    return undefined;
+  }
+}
+
+export async function runReplayCommand(options: { readonly store: string; readonly id: string }, output: CommandOutput): Promise<number> {
+  const transcript = await load(options.store, options.id, output);
+  if (transcript === undefined) return EXIT.usage;
+  const { meta } = transcript;
+  const state = dashboardReducer(initialState(), { type: 'engine', events: replayEvents(transcript) });
+  output.say(`replay of ${meta.id}: ${meta.kind}, started ${meta.startedAt}${meta.mode === 'off' ? '' : `, attacker ${meta.mode}`}${transcript.complete ? '' : ' (INCOMPLETE: the session never wrote its outcome)'}`);
+  for (const role of ['client', 'server'] as const) {
+    if (!meta.roles.includes(role)) continue;
+    output.say(`${role}:`);
+    for (const step of stepsOf(role)) {
+      const view = state[role].steps[step.id];
+      if (view === undefined || view.status === 'pending') continue;
+      output.say(`  ${STATUS_SYMBOLS[view.status]} ${step.label}${view.detail ? `: ${view.detail}` : ''}`);
+    }
+  }
+  for (const note of state.attackNotes) output.say(`attacker: ${note}`);
+  output.say('wire:');
+  state.wire.forEach((entry, index) => {
+    const mark = entry.attack && entry.attack !== 'forwarded' ? `  [${entry.attack}]` : '';
+    output.say(`  ${String(index + 1).padStart(3)}  ${entry.hop.padEnd(16)} ${entry.message.padEnd(22)} ${String(entry.size).padStart(6)} B  ${entry.encrypted ? 'encrypted' : 'plaintext'}${mark}`);
+  });
+  for (const [kind, count] of Object.entries(state.wireOmitted)) output.say(`  … ${count} more ${kind} records`);
+  for (const [kind, count] of Object.entries(transcript.outcome?.omitted ?? {})) output.say(`  (${count} ${kind} records were not kept in the transcript)`);
+  if (state.result) output.say(`${state.result.ok ? '✔' : '✘'} ${state.result.text}`);
+  output.record({ type: 'replay', meta, complete: transcript.complete, client: state.client.steps, server: state.server.steps, result: state.result ?? null });
+  return EXIT.ok;
+}
+
+export interface ExportOptions {
+  readonly store: string;
+  readonly id: string;
+  readonly pcap?: string;
+  /** A file, or true for standard output. */
+  readonly json?: string | true;
+}
+
+export async function runExportCommand(options: ExportOptions, output: CommandOutput): Promise<number> {
+  const transcript = await load(options.store, options.id, output);
+  if (transcript === undefined) return EXIT.usage;
+  try {
+    if (options.pcap !== undefined) {
+      const pcap = transcriptToPcap(transcript);
+      await writeFile(options.pcap, pcap);
+      output.say(`wrote ${options.pcap} (${pcap.length} bytes): open it in Wireshark, or: tshark -r ${options.pcap}`);
+    }
+    if (options.json !== undefined) {
+      const document = `${JSON.stringify(transcript, bytesReplacer, 2)}\n`;
+      if (options.json === true) process.stdout.write(document);
+      else {
+        await writeFile(options.json, document);
+        output.say(`wrote ${options.json}`);
+      }
+    }
+  } catch (error) {
+    output.problem(`cannot export ${transcript.meta.id}: ${(error as Error).message}`);
+    return EXIT.local;
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,182 @@
+/**
+ * A session's transcript (DESIGN.md, "Folders at run time"; issue: store/): one
+ * JSON Lines file per session in store/. The first line is the metadata, then
+ * one line per event as it happens, then the outcome. Each line goes out in one
+ * write as soon as its event occurs, so a transcript can be read while it is
+ * written and a crash loses at most the line being written. File data is capped:
+ * the first records of a transfer keep their first bytes, the rest are counted,
+ * so a 1 GiB transfer leaves a transcript of kilobytes. The session keys are
+ * kept, so a replay can show decrypted records: store/ holds demo secrets.
+ */
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Alert } from '../protocol/alerts.js';
+import type { AttackEvent, PeerEvent } from '../protocol/events.js';
+import { VERSION } from '../version.js';
+import { bytesReplacer } from './json-bytes.js';
+
+export const TRANSCRIPT_EXTENSION = '.jsonl';
+/** File-data records kept per sender and direction; the dashboard's wire log lists as many. */
+export const FILE_DATA_RECORDS_KEPT = 12;
+/** File-data bytes per stream kept whole, so a small transfer's transcript (and pcap) is exact. */
+export const FILE_DATA_WHOLE_BYTES = 32 * 1024;
+/** Bytes kept of each file-data record after that. */
+export const FILE_DATA_BYTES_KEPT = 256;
+/** Progress lines kept per role: about one per 5 % of a transfer. */
+const PROGRESS_STEPS = 20;
+
+export type TranscriptKind = 'dashboard' | 'client' | 'server' | 'relay' | 'demo';
+
+export interface TranscriptMeta {
+  readonly type: 'meta';
+  readonly id: string;
+  readonly version: string;
+  readonly kind: TranscriptKind;
+  readonly startedAt: string;
+  readonly roles: readonly string[];
+  readonly client?: string;
+  readonly server?: string;
+  readonly request?: { readonly op: 'GET' | 'LIST'; readonly name?: string };
+  readonly mode: string;
+  readonly verify?: boolean;
+}
+
+export interface TranscriptOutcome {
+  readonly type: 'outcome';
+  readonly ok: boolean;
+  readonly alert?: Alert;
+  readonly reason?: string;
+  readonly durationMs: number;
+  /** File bytes that crossed in this session. */
+  readonly bytes: number;
+  /** Records not written, by "role message". */
+  readonly omitted: Readonly<Record<string, number>>;
+  /** Bytes each peer's streams carried in all, by "role action", omitted records included. */
+  readonly streams: Readonly<Record<string, number>>;
+}
+
+export interface TranscriptConnection {
+  readonly type: 'connection';
+  /** "address:port" of each end. */
+  readonly client: string;
+  readonly server: string;
+}
+
+/** One event line: the event, and when it happened, in ms since the session started. */
+export interface TranscriptLine {
+  readonly t: number;
+  readonly event: PeerEvent | AttackEvent;
+  /** For a peer's wire event: where the record starts in the byte stream it belongs to (one per role and action). */
+  readonly offset?: number;
+}
+
+export function newTranscriptId(kind: TranscriptKind, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.(\d{3})Z$/, '$1');
+  return `${stamp}-${kind}-${randomBytes(3).toString('hex')}`;
+}
+
+export class TranscriptWriter {
+  readonly id: string;
+  readonly path: string;
+  readonly #startedAt: number;
+  #fd: number | undefined;
+  readonly #kept = new Map<string, { records: number; whole: number }>();
+  readonly #omitted: Record<string, number> = {};
+  readonly #progressAt = new Map<string, number>();
+  readonly #streams: Record<string, number> = {};
+  #bytes = 0;
+
+  private constructor(path: string, id: string, startedAt: number, fd: number) {
+    this.path = path;
+    this.id = id;
+    this.#startedAt = startedAt;
+    this.#fd = fd;
+  }
+
+  /** Creates the transcript file (never reusing a name) and writes its metadata line. */
+  static open(storeDir: string, meta: Omit<TranscriptMeta, 'type' | 'id' | 'version' | 'startedAt'>, now = new Date()): TranscriptWriter {
+    mkdirSync(storeDir, { recursive: true });
+    const id = newTranscriptId(meta.kind, now);
+    const path = join(storeDir, `${id}${TRANSCRIPT_EXTENSION}`);
+    const writer = new TranscriptWriter(path, id, now.getTime(), openSync(path, 'wx', 0o600));
+    writer.#line({ type: 'meta', id, version: VERSION, startedAt: now.toISOString(), ...meta } satisfies TranscriptMeta);
+    return writer;
+  }
+
+  get finished(): boolean {
+    return this.#fd === undefined;
+  }
+
+  /** The two ends of the connection, once known: a pcap export needs them. */
+  connection(client: string, server: string): void {
+    this.#line({ type: 'connection', client, server } satisfies TranscriptConnection);
+  }
+
+  record(event: PeerEvent | AttackEvent, at = Date.now()): void {
+    if (this.#fd === undefined) return;
+    let offset: number | undefined;
+    if (event.type === 'wire') {
+      const stream = `${event.role} ${event.action}`;
+      offset = this.#streams[stream] ?? 0;
+      this.#streams[stream] = offset + event.record.length;
+    }
+    const kept = this.#keep(event);
+    if (kept !== undefined) this.#line({ t: at - this.#startedAt, event: kept, ...(offset === undefined ? {} : { offset }) } satisfies TranscriptLine);
+  }
+
+  finish(outcome: Omit<TranscriptOutcome, 'type' | 'durationMs' | 'bytes' | 'omitted' | 'streams'>, at = Date.now()): void {
+    if (this.#fd === undefined) return;
+    this.#line({ type: 'outcome', ...outcome, durationMs: at - this.#startedAt, bytes: this.#bytes, omitted: this.#omitted, streams: this.#streams } satisfies TranscriptOutcome);
+    closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+
+  /** What of an event goes into the transcript: all of it, a capped copy, or nothing. */
+  #keep(event: PeerEvent | AttackEvent): PeerEvent | AttackEvent | undefined {
+    switch (event.type) {
+      case 'file-data':
+        this.#bytes += event.data.length;
+        return undefined;
+      case 'progress': {
+        const step = Math.max(1, Math.floor(event.total / PROGRESS_STEPS));
+        const next = this.#progressAt.get(event.role) ?? 0;
+        if (event.done < next && event.done < event.total) return undefined;
+        this.#progressAt.set(event.role, event.done + step);
+        return event;
+      }
+      case 'wire':
+        if (event.message !== 'FILE_DATA') return event;
+        return this.#capped(`${event.role} ${event.action} FILE_DATA`, event);
+      case 'attack':
+        if (event.kind !== 'forwarded' || !event.encrypted || event.record === undefined || event.record.length < 1024) return event;
+        return this.#capped(`attacker ${event.direction ?? ''} encrypted record`, event);
+      default:
+        return event;
+    }
+  }
+
+  #capped<E extends { readonly record?: Uint8Array; readonly plaintext?: Uint8Array }>(kind: string, event: E): E | undefined {
+    const kept = this.#kept.get(kind) ?? { records: 0, whole: 0 };
+    if (kept.records >= FILE_DATA_RECORDS_KEPT) {
+      this.#omitted[kind] = (this.#omitted[kind] ?? 0) + 1;
+      return undefined;
+    }
+    kept.records += 1;
+    this.#kept.set(kind, kept);
+    // The decrypted copy of file data is the file itself: only its start is worth keeping.
+    const plaintext = event.plaintext === undefined ? {} : { plaintext: event.plaintext.subarray(0, FILE_DATA_BYTES_KEPT) };
+    const record = event.record;
+    if (record === undefined || record.length <= FILE_DATA_BYTES_KEPT) return { ...event, ...plaintext };
+    if (kept.whole + record.length <= FILE_DATA_WHOLE_BYTES) {
+      kept.whole += record.length;
+      return { ...event, ...plaintext };
+    }
+    return { ...event, record: record.subarray(0, FILE_DATA_BYTES_KEPT), ...plaintext, truncatedFrom: record.length };
+  }
+
+  #line(object: object): void {
+    if (this.#fd === undefined) return;
+    writeSync(this.#fd, `${JSON.stringify(object, bytesReplacer)}\n`);
+  }
+}

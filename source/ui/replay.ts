@@ -1,0 +1,71 @@
+/**
+ * A stored session played back through the dashboard's own reducer: the
+ * transcript's lines become the engine events they were, and the panes, the wire
+ * log and the inspector show the session as it stood after any number of them.
+ * The user's place in the screen (focus, cursors, an open inspector) survives
+ * stepping back and forth.
+ */
+import { describeAlert } from '../protocol/alerts.js';
+import type { AttackEvent, PeerEvent } from '../protocol/events.js';
+import type { Transcript } from '../store/session-store.js';
+import { type Action, type DashboardState, dashboardReducer, type EngineEvent, initialState } from './dashboard-state.js';
+
+export interface ReplayView {
+  readonly transcript: Transcript;
+  readonly events: readonly EngineEvent[];
+  /** How many of the session's events have been applied. */
+  readonly position: number;
+  readonly state: DashboardState;
+}
+
+/** The engine events a transcript records, from the session's start to its outcome. */
+export function replayEvents(transcript: Transcript): EngineEvent[] {
+  const { meta, outcome } = transcript;
+  const startedAt = Date.parse(meta.startedAt);
+  const request = meta.request?.op === 'GET' ? { op: 'GET' as const, name: meta.request.name ?? '' } : { op: 'LIST' as const };
+  const events: EngineEvent[] = [
+    { type: 'session-start', session: { id: 0, request, mode: meta.mode as DashboardState['settings']['mode'], verify: meta.verify ?? true, startedAt } },
+    ...transcript.lines.map((line): EngineEvent => ({ type: 'peer', event: asSeenBySender(line.event, meta.roles), at: startedAt + line.t })),
+  ];
+  if (outcome !== undefined) {
+    const text = outcome.ok ? (outcome.reason ?? 'complete') : `stopped: ${outcome.alert && !outcome.reason ? describeAlert(outcome.alert) : (outcome.reason ?? 'failed')}`;
+    events.push({ type: 'session-end', result: { ok: outcome.ok, text } });
+  }
+  return events;
+}
+
+/**
+ * The wire log lists each record once, as its sender sent it. A transcript kept by
+ * one peer alone (a headless client or server) has the other side's records only as
+ * received, so those stand in for the sender's.
+ */
+function asSeenBySender(event: PeerEvent | AttackEvent, roles: readonly string[]): PeerEvent | AttackEvent {
+  if (event.type !== 'wire' || event.action !== 'received') return event;
+  const sender = event.role === 'client' ? 'server' : 'client';
+  return roles.includes(sender) ? event : { ...event, role: sender, action: 'sent' };
+}
+
+function fold(events: readonly EngineEvent[], position: number, ui: DashboardState): DashboardState {
+  const played = dashboardReducer(initialState(ui.settings), { type: 'engine', events: events.slice(0, position) });
+  return { ...played, focus: ui.focus, overlay: ui.overlay, cursor: ui.cursor, fieldCursor: ui.fieldCursor, caFingerprint: ui.caFingerprint, serverAddress: ui.serverAddress };
+}
+
+/** Opens a replay at its first event (the session's start). */
+export function startReplay(transcript: Transcript, live: DashboardState): ReplayView {
+  const events = replayEvents(transcript);
+  const ui = { ...live, overlay: 'none' as const, focus: 'wire' as const, cursor: { ...live.cursor, wire: 0, client: 0, server: 0 } };
+  return { transcript, events, position: 1, state: fold(events, 1, ui) };
+}
+
+/** Moves to after `position` events, clamped to the session. */
+export function seekReplay(view: ReplayView, position: number): ReplayView {
+  const clamped = Math.max(1, Math.min(position, view.events.length));
+  const state = fold(view.events, clamped, view.state);
+  const wire = Math.min(state.cursor.wire, Math.max(0, state.wire.length - 1));
+  return { ...view, position: clamped, state: { ...state, cursor: { ...state.cursor, wire }, overlay: state.overlay === 'inspector' && state.wire.length === 0 ? 'none' : state.overlay } };
+}
+
+/** A key's action on the replayed screen. */
+export function replayAction(view: ReplayView, action: Action): ReplayView {
+  return { ...view, state: dashboardReducer(view.state, action) };
+}

@@ -1,0 +1,6 @@
+/**
+ * The program's version, from package.json, for `--version` and transcripts.
+ */
+import { createRequire } from 'node:module';
+
+export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;

@@ -1,0 +1,94 @@
+/**
+ * store/ from the command line: 64 concurrent sessions against a server process
+ * leave 64 whole, separate transcripts; a client's transcript is listed by
+ * `history`, printed by `replay`, and exported as a pcap that tshark reads with
+ * the right packets and the exact bytes of each direction.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openKeystore } from '../../source/keystore/keystore.js';
+import { runClientSession } from '../../source/net/client.js';
+import { readTranscript } from '../../source/store/session-store.js';
+import { type RunningServer, runCli, startServer } from '../support/cli.js';
+
+let root: string;
+let server: RunningServer;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tls-tui-store-cli-'));
+  await mkdir(join(root, 'public'));
+  await writeFile(join(root, 'public', 'small.txt'), 'a small file for the capture\n'.repeat(20));
+  expect((await runCli(['keys', '--keystore', 'keystore'], root)).code).toBe(0);
+  server = await startServer(['--public', 'public', '--keystore', 'keystore', '--store', 'server-store'], root);
+}, 60_000);
+
+afterAll(async () => {
+  expect(await server?.stop()).toBe(0);
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('store/ from the command line', () => {
+  it('64 concurrent server sessions give 64 whole, separate transcripts', async () => {
+    const keystore = await openKeystore(join(root, 'keystore'));
+    const results = await Promise.all(
+      Array.from({ length: 64 }, (_, index) =>
+        runClientSession({
+          host: '127.0.0.1', port: server.port, request: { op: 'GET', name: 'small.txt' }, receivedDir: join(root, `received-${index}`),
+          key: keystore.client.key, certificate: keystore.client.certificate, trustedCa: keystore.ca.certificate,
+        }),
+      ),
+    );
+    expect(results.every((result) => result.ok)).toBe(true);
+    const deadline = Date.now() + 10_000;
+    let files: string[] = [];
+    while (Date.now() < deadline) {
+      files = (await readdir(join(root, 'server-store'))).filter((name) => name.endsWith('.jsonl'));
+      const transcripts = await Promise.all(files.map((name) => readTranscript(join(root, 'server-store', name))));
+      if (transcripts.length === 64 && transcripts.every((transcript) => transcript.complete)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const transcripts = await Promise.all(files.map((name) => readTranscript(join(root, 'server-store', name))));
+    expect(transcripts).toHaveLength(64);
+    for (const transcript of transcripts) {
+      expect(transcript.complete).toBe(true);
+      expect(transcript.outcome?.ok).toBe(true);
+      const text = await readFile(transcript.path, 'utf8');
+      expect(text.split('\n').filter(Boolean).every((line) => JSON.parse(line) !== null)).toBe(true);
+      expect(transcript.lines.every((line) => line.event.role === 'server')).toBe(true);
+    }
+    expect(new Set(transcripts.map((transcript) => transcript.connection?.client)).size).toBe(64);
+  }, 60_000);
+
+  it('history lists a client session, replay prints it, and export writes a pcap tshark reads byte for byte', async () => {
+    const client = await runCli(['client', '--port', String(server.port), '--file', 'small.txt', '--keystore', 'keystore', '--store', 'client-store'], root);
+    expect(client.code).toBe(0);
+
+    const history = await runCli(['history', '--store', 'client-store', '--json'], root);
+    const [session] = history.stdout.trim().split('\n').map((line) => JSON.parse(line) as { meta: { id: string; kind: string }; complete: boolean });
+    expect(session).toMatchObject({ meta: { kind: 'client' }, complete: true });
+
+    const replay = await runCli(['replay', 'last', '--store', 'client-store'], root);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toContain('✔ Verify server certificate');
+    expect(replay.stdout).toMatch(/client → server\s+CLIENT_HELLO/);
+    expect(replay.stdout).toMatch(/server → client\s+FILE_END/);
+
+    const pcap = join(root, 'session.pcap');
+    expect((await runCli(['export', session!.meta.id, '--store', 'client-store', '--pcap', pcap], root)).code).toBe(0);
+    const transcript = await readTranscript(join(root, 'client-store', `${session!.meta.id}.jsonl`));
+    const wire = transcript.lines.flatMap((line) => (line.event.type === 'wire' && line.event.role === 'client' ? [line.event] : []));
+    const stream = (action: string) => Buffer.concat(wire.filter((event) => event.action === action).map((event) => event.record)).toString('hex');
+
+    const packets = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(packets.trim().split('\n')).toHaveLength(3 + wire.length + 3);
+    const follow = execFileSync('tshark', ['-r', pcap, '-q', '-z', 'follow,tcp,raw,0'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const data = follow.split('\n').filter((line) => /^\t?[0-9a-f]+$/.test(line));
+    const fromClient = data.filter((line) => !line.startsWith('\t')).join('');
+    const fromServer = data.filter((line) => line.startsWith('\t')).map((line) => line.slice(1)).join('');
+    expect(fromClient).toBe(stream('sent'));
+    expect(fromServer).toBe(stream('received'));
+  }, 60_000);
+});
