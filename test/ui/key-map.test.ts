@@ -164,6 +164,20 @@ const CASES: Readonly<Record<string, () => void>> = {
     // From the inspector, ? shows the help in its place.
     expect(interpretKey(withOverlay(session, 'inspector'), '?', {})).toEqual({ actions: [{ type: 'open', overlay: 'help' }] });
   },
+  h: () => {
+    expect(interpretKey(session, 'h', {})).toEqual({ actions: [{ type: 'open', overlay: 'history' }], command: { type: 'history' } });
+    const sessions = [{ id: 'first', path: '/x/first.jsonl', complete: true }, { id: 'second', path: '/x/second.jsonl', complete: false }] as unknown as DashboardState['history'];
+    const history = { ...withOverlay(session, 'history'), history: sessions };
+    const moved = apply(history, interpretKey(history, 'j', {}).actions);
+    expect(moved.historyCursor).toBe(1);
+    expect(apply(moved, interpretKey(moved, 'j', {}).actions).historyCursor).toBe(1);
+    expect(interpretKey(moved, '', { return: true })).toEqual({ actions: [{ type: 'close-overlay' }], command: { type: 'replay', id: 'second' } });
+    expect(interpretKey({ ...history, history: [] }, '', { return: true })).toEqual(noEffect);
+  },
+  '← →': () => {
+    expect(interpretKey(session, '', { leftArrow: true })).toEqual({ actions: [], command: { type: 'seek', delta: -1 } });
+    expect(interpretKey(session, '', { rightArrow: true })).toEqual({ actions: [], command: { type: 'seek', delta: 1 } });
+  },
   'q  Ctrl+C': () => {
     expect(interpretKey(session, 'q', {})).toEqual({ actions: [], command: { type: 'quit' } });
     for (const overlay of ['help', 'inspector'] as const) expect(interpretKey(withOverlay(session, overlay), 'q', {}).command).toEqual({ type: 'quit' });

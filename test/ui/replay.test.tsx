@@ -1,0 +1,116 @@
+/**
+ * Replaying a stored session: the transcript becomes the engine events it
+ * recorded, stepping folds them through the dashboard's own reducer (so a replay
+ * at its end shows what the live session showed), the user's place on screen
+ * survives stepping, and in the running App `h` lists the store, Enter replays,
+ * → steps forward under a REPLAY marker and Esc returns to the live dashboard.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { render } from 'ink-testing-library';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openKeystore } from '../../source/keystore/keystore.js';
+import { readTranscript } from '../../source/store/session-store.js';
+import { TranscriptWriter } from '../../source/store/transcript.js';
+import { App } from '../../source/ui/App.js';
+import { DashboardEngine } from '../../source/ui/dashboard-engine.js';
+import { initialState } from '../../source/ui/dashboard-state.js';
+import { replayAction, replayEvents, seekReplay, startReplay } from '../../source/ui/replay.js';
+import { NOW, testPki } from '../support/identities.js';
+import { fileOf, pairSession, stateAfter } from './session-events.js';
+
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tls-tui-replay-'));
+}, 30_000);
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function storedSession() {
+  const recorded = pairSession(await testPki(), { files: new Map([['notes.txt', fileOf(5_000)]]) });
+  const writer = TranscriptWriter.open(join(root, 'store'), { kind: 'demo', roles: ['client', 'server'], request: { op: 'GET', name: 'notes.txt' }, mode: 'off', verify: true }, new Date(NOW));
+  recorded.log.forEach((event, index) => writer.record(event, NOW + index));
+  writer.finish({ ok: true, reason: 'notes.txt received' }, NOW + recorded.log.length);
+  return { recorded, transcript: await readTranscript(writer.path) };
+}
+
+describe('replay', () => {
+  it('steps through the session and ends where the live session ended', async () => {
+    const { transcript } = await storedSession();
+    const events = replayEvents(transcript);
+    let view = startReplay(transcript, initialState());
+    expect(view.position).toBe(1);
+    expect(Object.values(view.state.client.steps).every((step) => step.status === 'pending')).toBe(true);
+    view = seekReplay(view, events.length);
+    const live = stateAfter(events);
+    expect(view.state.client.steps).toEqual(live.client.steps);
+    expect(view.state.server.steps).toEqual(live.server.steps);
+    expect(view.state.wire.map((entry) => entry.message)).toEqual(live.wire.map((entry) => entry.message));
+    expect(view.state.result).toEqual({ ok: true, text: 'notes.txt received' });
+  });
+
+  it('shows the session as it stood after any number of events, and clamps at both ends', async () => {
+    const { transcript } = await storedSession();
+    const events = replayEvents(transcript);
+    let view = startReplay(transcript, initialState());
+    for (let position = 1; position <= events.length; position += 1) {
+      view = seekReplay(view, position);
+      expect(view.state.wire.length).toBe(stateAfter(events.slice(0, position)).wire.length);
+    }
+    expect(seekReplay(view, events.length + 10).position).toBe(events.length);
+    expect(seekReplay(view, -5).position).toBe(1);
+  });
+
+  it('keeps the focus and cursors across steps', async () => {
+    const { transcript } = await storedSession();
+    let view = seekReplay(startReplay(transcript, initialState()), 20);
+    view = replayAction(view, { type: 'focus', to: 'server' });
+    view = replayAction(view, { type: 'move', delta: 3 });
+    view = seekReplay(view, 40);
+    expect(view.state.focus).toBe('server');
+    expect(view.state.cursor.server).toBe(3);
+  });
+
+  it('in the App: h lists the store, Enter replays under a REPLAY marker, → steps, Esc goes back to live', async () => {
+    await storedSession();
+    const keystore = await openKeystore(join(root, 'keystore'));
+    const publicDir = join(root, 'public');
+    await mkdir(publicDir, { recursive: true });
+    await writeFile(join(publicDir, 'a.txt'), 'a\n');
+    const engine = await DashboardEngine.start({ keystore, publicDir, receivedDir: join(root, 'received'), port: 0, store: { dir: join(root, 'store') } });
+    const app = render(<App engine={engine} />);
+    const frame = () => stripVTControlCharacters(app.lastFrame() ?? '');
+    const until = async (predicate: (text: string) => boolean) => {
+      const deadline = Date.now() + 5_000;
+      while (!predicate(frame())) {
+        if (Date.now() > deadline) throw new Error(`the frame never matched:\n${frame()}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      return frame();
+    };
+    const press = async (key: string) => {
+      app.stdin.write(key);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+    };
+    try {
+      await until((text) => text.includes('a.txt'));
+      await press('h');
+      await until((text) => /History: \d+ sessions? in store\//.test(text) && text.includes('GET notes.txt'));
+      await press('\r');
+      const first = await until((text) => /REPLAY 1\/\d+/.test(text));
+      expect(first).toContain('not live');
+      await press('\u001b[C');
+      await until((text) => /REPLAY 2\/\d+/.test(text));
+      await press('\u001b');
+      const live = await until((text) => !text.includes('REPLAY'));
+      expect(live).toContain('attacker: off');
+    } finally {
+      app.unmount();
+      await engine.close();
+    }
+  }, 30_000);
+});
