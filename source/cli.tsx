@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ATTACK_MODES } from './attacker/modes.js';
+import { AES_IMPLEMENTATIONS } from './crypto/aes-ctr.js';
 import { parseHostPort, parsePort, parsePositiveInteger, parseSize } from './headless/arguments.js';
 import { runClientCommand } from './headless/client-command.js';
 import { runDemoCommand } from './headless/demo-command.js';
@@ -34,6 +35,9 @@ Exit codes:
 const folder = (name: string) => new Option(`--${name} <dir>`, `the ${name} folder`).default(`./${name}`);
 const json = new Option('--json', 'print one JSON object per line instead of plain lines');
 const keep = new Option('--keep <n>', 'transcripts to keep in the store folder; the oldest go').argParser(parsePositiveInteger).default(DEFAULT_KEEP);
+const aes = new Option('--aes <implementation>', 'AES-256-CTR: aes-js (pure JavaScript) or native (node:crypto, many times faster, the same bytes on the wire)')
+  .choices(AES_IMPLEMENTATIONS)
+  .default('aes-js');
 
 /** The store folder and retention from a command's options. */
 function storeOf(options: { readonly store: string; readonly keep: number }): StoreOptions {
@@ -70,6 +74,7 @@ export function buildProgram(): Command {
     .addOption(folder('public'))
     .addOption(folder('keystore'))
     .option('--max-connections <n>', 'connections served at once', parsePositiveInteger, DEFAULT_MAX_CONNECTIONS)
+    .addOption(aes)
     .addOption(folder('store'))
     .addOption(keep)
     .addOption(json)
@@ -119,6 +124,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .option('--server-name <name>', 'the subject the server certificate must name', 'server')
     .option('--insecure', 'skip certificate verification (to see what an attacker can then do)')
     .option('--max-size <size>', 'largest file accepted, e.g. 500MB or 4GiB', parseSize, DEFAULT_MAX_FILE_BYTES)
+    .addOption(aes)
     .addOption(folder('store'))
     .addOption(keep)
     .addOption(json)
@@ -178,6 +184,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .addOption(folder('public'))
     .addOption(folder('received'))
     .addOption(folder('keystore'))
+    .addOption(aes)
     .addOption(folder('store'))
     .addOption(keep)
     .action(async (options) => {
@@ -189,7 +196,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
       }
       const { runDashboard } = await import('./ui/run-dashboard.js');
       finish(await runDashboard(
-        { port: options.port, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore), store: storeOf(options) },
+        { port: options.port, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore), aes: options.aes, store: storeOf(options) },
         new CommandOutput(false),
       ));
     });
@@ -201,12 +208,13 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .addOption(folder('public'))
     .addOption(folder('received'))
     .addOption(folder('keystore'))
+    .addOption(aes)
     .addOption(folder('store'))
     .addOption(keep)
     .addOption(json)
     .action(async (options) => {
       finish(await runDemoCommand(
-        { file: options.file, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore), store: storeOf(options) },
+        { file: options.file, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore), aes: options.aes, store: storeOf(options) },
         new CommandOutput(options.json ?? false),
       ));
     });

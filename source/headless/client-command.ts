@@ -3,6 +3,7 @@
  * as it goes. Exits 0 only when the file was received and verified (or the listing
  * arrived), with distinct codes for an alert, a connection problem and a local one.
  */
+import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
 import { describeAlert } from '../protocol/alerts.js';
 import type { ClientRequest } from '../protocol/client.js';
 import { formatBytes, formatCount } from '../protocol/units.js';
@@ -21,6 +22,8 @@ export interface ClientCommandOptions {
   readonly serverName: string;
   readonly insecure: boolean;
   readonly maxSize: number;
+  /** The AES-256-CTR implementation; aes-js when absent. */
+  readonly aes?: AesImplementation;
   readonly store: StoreOptions;
 }
 
@@ -50,6 +53,7 @@ export async function runClientCommand(options: ClientCommandOptions, output: Co
     serverName: options.serverName,
     verifyServerCertificate: !options.insecure,
     maxFileBytes: options.maxSize,
+    createCtrStream: ctrStreamFactory(options.aes ?? 'aes-js'),
     onEvent: (event) => {
       transcript?.record(event);
       output.event(event, '  ');

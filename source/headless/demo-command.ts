@@ -3,6 +3,7 @@
  * talking over real loopback TCP, with both checklists printed as they happen.
  * The quickest way to see the handshake without a second terminal.
  */
+import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
 import { listPublicFiles } from '../files/public-folder.js';
 import { runClientSession } from '../net/client.js';
 import { TlsTuiServer } from '../net/server.js';
@@ -18,6 +19,8 @@ export interface DemoCommandOptions {
   readonly public: string;
   readonly received: string;
   readonly file?: string;
+  /** The AES-256-CTR implementation of both peers; aes-js when absent. */
+  readonly aes?: AesImplementation;
   readonly store: StoreOptions;
 }
 
@@ -31,6 +34,7 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
   }
   const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });
   const transcript = recorder.open({ kind: 'demo', roles: ['client', 'server'], request: { op: 'GET', name }, mode: 'off', verify: true });
+  const createCtrStream = ctrStreamFactory(options.aes ?? 'aes-js');
   const server = await TlsTuiServer.listen({
     host: '127.0.0.1',
     port: 0,
@@ -38,6 +42,7 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
     key: keystore.server.key,
     certificate: keystore.server.certificate,
     trustedCa: keystore.ca.certificate,
+    createCtrStream,
     onEvent: (_session, event) => {
       transcript?.record(event);
       output.event(event, 'server │ ', { role: 'server' });
@@ -54,6 +59,7 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
       key: keystore.client.key,
       certificate: keystore.client.certificate,
       trustedCa: keystore.ca.certificate,
+      createCtrStream,
       onEvent: (event) => {
         transcript?.record(event);
         output.event(event, 'client │ ');

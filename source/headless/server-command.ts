@@ -4,6 +4,7 @@
  * be told apart.
  */
 import { stat } from 'node:fs/promises';
+import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
 import { describeAlert } from '../protocol/alerts.js';
 import { TlsTuiServer } from '../net/server.js';
 import { EXIT } from './exit-codes.js';
@@ -18,6 +19,8 @@ export interface ServerCommandOptions {
   readonly keystore: string;
   readonly public: string;
   readonly maxConnections: number;
+  /** The AES-256-CTR implementation; aes-js when absent. */
+  readonly aes?: AesImplementation;
   readonly store: StoreOptions;
 }
 
@@ -43,6 +46,7 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
       certificate: keystore.server.certificate,
       trustedCa: keystore.ca.certificate,
       maxConnections: options.maxConnections,
+      createCtrStream: ctrStreamFactory(options.aes ?? 'aes-js'),
       onSession: (session) => {
         const transcript = recorder.open({ kind: 'server', roles: ['server'], client: session.remote, mode: 'off' });
         transcript?.connection(session.remote, `${server.address.host}:${server.address.port}`);

@@ -20,6 +20,10 @@ import { PeerSocket, type PeerSocketOptions } from './peer-socket.js';
 
 export const DEFAULT_PORT = 4041;
 const CONNECT_TIMEOUT_MS = 10_000;
+/** File bytes per write to disk: each write costs Node much the same whatever its size, so two records go in one. */
+const WRITE_BATCH_BYTES = 32 * 1024;
+/** Batches being written at once; when all are, reading the socket waits. */
+const WRITE_BUFFERS = 8;
 
 export interface ClientSessionConfig extends PeerOptions {
   readonly host: string;
@@ -63,7 +67,7 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
   report(peer.markStep('connect', 'done', `connected to ${socket.remoteAddress}:${socket.remotePort} from port ${socket.localPort}`));
 
   const link = new PeerSocket(peer, socket, onEvent, config.socket);
-  let received: ReceivedFile | undefined;
+  let received: WriteBehind | undefined;
   let saved: { path: string; size: number } | undefined;
   let entries: readonly ListEntry[] | undefined;
   let localFailure: string | undefined;
@@ -91,7 +95,7 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
   const handleEvent = async (event: PeerEvent): Promise<void> => {
     switch (event.type) {
       case 'file-header':
-        received = await ReceivedFile.create(config.receivedDir, event.name);
+        received = new WriteBehind(await ReceivedFile.create(config.receivedDir, event.name));
         return;
       case 'file-data':
         await received?.write(event.data);
@@ -115,7 +119,7 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
     await pump(peer.start(link.now));
     await link.readUntilClosed(handle);
   } finally {
-    if (saved === undefined) await received?.abort();
+    if (saved === undefined) await received?.file.abort();
   }
 
   if (saved !== undefined) return { ok: true, savedPath: saved.path, size: saved.size };
@@ -124,6 +128,77 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
   if (localFailure !== undefined) return { ok: false, kind: 'local', reason: localFailure };
   if (failure?.alert === undefined) return { ok: false, kind: 'connection', reason: failure?.reason ?? 'the session ended without a response' };
   return { ok: false, kind: 'protocol', alert: failure.alert, reason: failure.reason };
+}
+
+/**
+ * Writes a download behind the network: file bytes are copied into one of a few
+ * batch buffers, and a full buffer is written (on the thread pool) while the next
+ * records are decrypted into another. The reader waits only when every buffer is
+ * still being written, so memory stays at a few fixed buffers whatever the file's
+ * size, and nothing per record outlives its record. A failed write is thrown by a
+ * later `write` or by `commit`, and nothing is committed after one.
+ */
+class WriteBehind {
+  readonly file: ReceivedFile;
+  readonly #free: Buffer[] = [];
+  readonly #writing: Array<{ readonly done: Promise<void>; readonly buffer: Buffer }> = [];
+  #batch: Buffer | undefined;
+  #filled = 0;
+  #failure: { readonly error: unknown } | undefined;
+
+  constructor(file: ReceivedFile) {
+    this.file = file;
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.length) {
+      this.#throwFailure();
+      const batch = this.#batch ?? (this.#batch = await this.#freeBuffer());
+      const copied = Math.min(bytes.length - offset, batch.length - this.#filled);
+      batch.set(bytes.subarray(offset, offset + copied), this.#filled);
+      this.#filled += copied;
+      offset += copied;
+      if (this.#filled === batch.length) this.#flush();
+    }
+    this.#throwFailure();
+  }
+
+  /** Writes what is left, waits for every write, then moves the file into place. */
+  async commit(): Promise<string> {
+    this.#flush();
+    while (this.#writing.length > 0) await this.#settleOldest();
+    this.#throwFailure();
+    return this.file.commit();
+  }
+
+  async #freeBuffer(): Promise<Buffer> {
+    if (this.#free.length === 0 && this.#writing.length < WRITE_BUFFERS) return Buffer.allocUnsafe(WRITE_BATCH_BYTES);
+    while (this.#free.length === 0) await this.#settleOldest();
+    return this.#free.pop()!;
+  }
+
+  #flush(): void {
+    const batch = this.#batch;
+    if (batch === undefined || this.#filled === 0) return;
+    const done = this.file.write(batch.subarray(0, this.#filled)).catch((error: unknown) => {
+      this.#failure ??= { error };
+    });
+    this.#writing.push({ done, buffer: batch });
+    this.#batch = undefined;
+    this.#filled = 0;
+  }
+
+  async #settleOldest(): Promise<void> {
+    const oldest = this.#writing.shift();
+    if (oldest === undefined) return;
+    await oldest.done;
+    this.#free.push(oldest.buffer);
+  }
+
+  #throwFailure(): void {
+    if (this.#failure !== undefined) throw this.#failure.error;
+  }
 }
 
 /** A path as a user would type it: relative to the current folder when it lies inside. */

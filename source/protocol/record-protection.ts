@@ -2,19 +2,24 @@
  * Record protection for one direction (PROTOCOL.md section 4): AES-256-CTR as one
  * continuous stream, then HMAC-SHA256 over the sequence number, the header and the
  * ciphertext (encrypt-then-MAC). The MAC is checked before a byte is decrypted.
+ * A file moves as thousands of these records, so each is built in one allocation.
  */
 import { createAesCtrStream, type CtrStream } from '../crypto/aes-ctr.js';
-import { concatBytes, equalBytes } from '../crypto/bytes.js';
+import { equalBytes } from '../crypto/bytes.js';
 import { hmacSha256 } from '../crypto/hash.js';
 import { RemoteProtocolError } from './alerts.js';
-import { ByteWriter } from './codec.js';
-import { type ContentType, encodeRecord, MAC_BYTES, MAX_PLAINTEXT_BYTES, type RawRecord, RECORD_VERSION } from './record.js';
+import { type ContentType, HEADER_BYTES, MAC_BYTES, MAX_PLAINTEXT_BYTES, type RawRecord, RECORD_VERSION } from './record.js';
+
+/** What the MAC covers before the ciphertext: seq u64 | content type u8 | version u16 | length u16. */
+const MAC_HEADER_BYTES = 13;
 
 export type CtrStreamFactory = (key: Uint8Array, iv: Uint8Array) => CtrStream;
 
 export class RecordProtection {
   readonly #stream: CtrStream;
   readonly #macKey: Uint8Array;
+  readonly #macHeader = new Uint8Array(MAC_HEADER_BYTES);
+  readonly #macHeaderView = new DataView(this.#macHeader.buffer);
   #sequence = 0n;
 
   constructor(key: Uint8Array, iv: Uint8Array, macKey: Uint8Array, createStream: CtrStreamFactory = createAesCtrStream) {
@@ -33,7 +38,16 @@ export class RecordProtection {
     const ciphertext = this.#stream.update(plaintext);
     const mac = this.#mac(contentType, ciphertext);
     this.#sequence += 1n;
-    return encodeRecord(contentType, concatBytes(ciphertext, mac));
+    const length = ciphertext.length + MAC_BYTES;
+    const record = new Uint8Array(HEADER_BYTES + length);
+    record[0] = contentType;
+    record[1] = RECORD_VERSION >> 8;
+    record[2] = RECORD_VERSION & 0xff;
+    record[3] = length >> 8;
+    record[4] = length & 0xff;
+    record.set(ciphertext, HEADER_BYTES);
+    record.set(mac, HEADER_BYTES + ciphertext.length);
+    return record;
   }
 
   /** Checks the MAC of an encrypted record, then decrypts it. */
@@ -55,7 +69,11 @@ export class RecordProtection {
   }
 
   #mac(contentType: ContentType, ciphertext: Uint8Array): Uint8Array {
-    const header = new ByteWriter().u64(this.#sequence).u8(contentType).u16(RECORD_VERSION).u16(ciphertext.length).finish();
-    return hmacSha256(this.#macKey, header, ciphertext);
+    const view = this.#macHeaderView;
+    view.setBigUint64(0, this.#sequence);
+    view.setUint8(8, contentType);
+    view.setUint16(9, RECORD_VERSION);
+    view.setUint16(11, ciphertext.length);
+    return hmacSha256(this.#macKey, this.#macHeader, ciphertext);
   }
 }

@@ -7,6 +7,7 @@
  * stopped meanwhile so that no timeout runs out while a class discusses a message.
  */
 import { ATTACK_MODE_INFO, type AttackMode } from '../attacker/modes.js';
+import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
 import { certificateFingerprint } from '../crypto/certificate.js';
 import { listPublicFiles } from '../files/public-folder.js';
 import { fileSha256, listReceivedFiles } from '../files/received-file.js';
@@ -53,6 +54,8 @@ export interface DashboardEngineOptions {
   readonly settings?: Settings;
   /** Where sessions are kept; none when absent. */
   readonly store?: StoreOptions;
+  /** The AES-256-CTR implementation of both peers; aes-js when absent. */
+  readonly aes?: AesImplementation;
 }
 
 interface HeldRecord {
@@ -168,6 +171,7 @@ export class DashboardEngine {
         certificate: keystore.client.certificate,
         trustedCa: keystore.ca.certificate,
         verifyServerCertificate: verify,
+        createCtrStream: ctrStreamFactory(this.#options.aes ?? 'aes-js'),
         socket: { clock: this.#clock.now, gate: this.#gate },
         onEvent: (event) => this.#emit({ type: 'peer', event, at: Date.now() }),
         onConnected: (local) => this.#transcript?.connection(local, this.serverAddress),
@@ -233,6 +237,7 @@ export class DashboardEngine {
       key: keystore.server.key,
       certificate: keystore.server.certificate,
       trustedCa: keystore.ca.certificate,
+      createCtrStream: ctrStreamFactory(this.#options.aes ?? 'aes-js'),
       socket: { clock: this.#clock.now, gate: this.#gate },
       onSession: (session) => {
         if (this.#running && this.#serverSession === undefined) this.#serverSession = session.id;

@@ -5,6 +5,7 @@
  * printed once the terminal is restored.
  */
 import { render } from 'ink';
+import type { AesImplementation } from '../crypto/aes-ctr.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { loadKeystore } from '../headless/load-keystore.js';
 import type { CommandOutput } from '../headless/output.js';
@@ -17,6 +18,8 @@ export interface DashboardOptions {
   readonly public: string;
   readonly received: string;
   readonly port?: number;
+  /** The AES-256-CTR implementation; aes-js when absent. */
+  readonly aes?: AesImplementation;
   readonly store: StoreOptions;
 }
 
@@ -54,6 +57,7 @@ export async function runDashboard(options: DashboardOptions, output: CommandOut
       receivedDir: options.received,
       store: options.store,
       ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.aes === undefined ? {} : { aes: options.aes }),
     });
   } catch (error) {
     output.problem(`cannot start the server on 127.0.0.1: ${(error as Error).message}`);
