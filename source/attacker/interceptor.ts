@@ -17,6 +17,7 @@ import type { AttackEvent, Direction, PeerEvent } from '../protocol/events.js';
 import { describeRecord } from '../protocol/fields.js';
 import { decodeHandshake } from '../protocol/handshake-messages.js';
 import type { Output } from '../protocol/peer.js';
+import { quoted } from '../protocol/printable.js';
 import { CONTENT_TYPE, HEADER_BYTES, MAX_CIPHERTEXT_BYTES, type RawRecord, RecordReader } from '../protocol/record.js';
 import { ServerConnection } from '../protocol/server.js';
 import { ATTACK_MODE_INFO, type AttackMode } from './modes.js';
@@ -296,7 +297,7 @@ export class Interceptor {
     if (event.type === 'keys') {
       this.#note(`holds the session secret ${Buffer.from(event.secret).toString('hex').slice(0, 16)}…: it can read and write every record of this session`);
     } else if (event.type === 'request') {
-      this.#event({ kind: 'read', direction: 'client->server', message: 'REQUEST', detail: `read the request in plaintext: ${event.op}${event.op === 'GET' ? ` "${event.name}"` : ''}` });
+      this.#event({ kind: 'read', direction: 'client->server', message: 'REQUEST', detail: `read the request in plaintext: ${event.op}${event.op === 'GET' ? ` ${quoted(event.name)}` : ''}` });
     } else if (event.type === 'step' && event.status === 'done' && event.step === 'verify-client-certificate') {
       this.#note('the client is connected to the attacker, not to the server');
     } else if (event.type === 'closed' && !event.ok) {

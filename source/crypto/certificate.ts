@@ -5,6 +5,7 @@
  * the protocol fixes, each failing with its own alert and a reason for people.
  */
 import type { AlertName } from '../protocol/alerts.js';
+import { isPrintable } from '../protocol/printable.js';
 import { concatBytes, toHex, utf8 } from './bytes.js';
 import { randomBytes, sha256 } from './hash.js';
 import { type RsaPrivateKey, RsaKeyError, RsaPublicKey } from './rsa.js';
@@ -102,8 +103,7 @@ function checkName(field: string, name: string): void {
 }
 
 function isWellFormedName(name: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return name.length >= 1 && name.length <= 128 && name.trim() === name && !/[\u0000-\u001f\u007f]/.test(name);
+  return name.length >= 1 && name.length <= 128 && name.trim() === name && isPrintable(name);
 }
 
 function malformed(reason: string): CertificateError {

@@ -9,6 +9,7 @@
  */
 import { ProtocolError } from '../protocol/alerts.js';
 import { utf8 } from '../crypto/bytes.js';
+import { isBidiControl, isControl, isZeroWidth } from '../protocol/printable.js';
 
 /**
  * A name the folder will not resolve, with the alert to answer it with. It is a
@@ -73,18 +74,6 @@ function byteLength(text: string): number {
 /** U+XXXX, so a reason never carries the invisible or control character it is about. */
 function codePointLabel(codePoint: number): string {
   return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
-}
-
-function isBidiControl(codePoint: number): boolean {
-  return (codePoint >= 0x202a && codePoint <= 0x202e) || (codePoint >= 0x2066 && codePoint <= 0x2069);
-}
-
-function isZeroWidth(codePoint: number): boolean {
-  return (codePoint >= 0x200b && codePoint <= 0x200f) || codePoint === 0xfeff;
-}
-
-function isControl(codePoint: number): boolean {
-  return codePoint <= 0x1f || (codePoint >= 0x7f && codePoint <= 0x9f);
 }
 
 /** Refuses the first character that is unsafe or misleading anywhere in a name. */

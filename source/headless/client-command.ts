@@ -6,6 +6,7 @@
 import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
 import { describeAlert } from '../protocol/alerts.js';
 import type { ClientRequest } from '../protocol/client.js';
+import { printable, quoted } from '../protocol/printable.js';
 import { formatBytes, formatCount } from '../protocol/units.js';
 import { runClientSession } from '../net/client.js';
 import { EXIT } from './exit-codes.js';
@@ -30,7 +31,7 @@ export interface ClientCommandOptions {
 export async function runClientCommand(options: ClientCommandOptions, output: CommandOutput): Promise<number> {
   const keystore = await loadKeystore(options.keystore, output);
   if (keystore === undefined) return EXIT.local;
-  const what = options.request.op === 'GET' ? `GET "${options.request.name}"` : 'LIST';
+  const what = options.request.op === 'GET' ? `GET ${quoted(options.request.name)}` : 'LIST';
   output.say(`tls-tui client: ${what} from ${options.host}:${options.port}${options.insecure ? ' (INSECURE: certificates not verified)' : ''}`);
 
   const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });
@@ -68,7 +69,7 @@ export async function runClientCommand(options: ClientCommandOptions, output: Co
     if (result.savedPath !== undefined) output.say(`received ${result.savedPath} (${formatBytes(result.size ?? 0)}), digest and signature verified`);
     if (result.entries !== undefined) {
       const width = Math.max(0, ...result.entries.map((entry) => formatCount(entry.size).length));
-      for (const entry of result.entries) output.say(`  ${formatCount(entry.size).padStart(width)}  ${entry.name}`);
+      for (const entry of result.entries) output.say(`  ${formatCount(entry.size).padStart(width)}  ${printable(entry.name)}`);
       output.say(`${result.entries.length} file${result.entries.length === 1 ? '' : 's'} on the server`);
     }
     return EXIT.ok;

@@ -4,6 +4,7 @@
  * a `LocalProtocolError` (the split h11 makes). Both carry the alert to send and a
  * sentence for a person, and `alertForError` maps anything thrown to an alert.
  */
+import { printable } from './printable.js';
 
 export const ALERT_CODES = {
   close_notify: 0,
@@ -45,9 +46,10 @@ export interface Alert {
   readonly reason: string;
 }
 
+/** The alert as a sentence: its name and, made printable, the reason the peer gave. */
 export function describeAlert(alert: Alert): string {
   const name = alertName(alert.description);
-  return alert.reason ? `${name}: ${alert.reason}` : name;
+  return alert.reason ? `${name}: ${printable(alert.reason)}` : name;
 }
 
 export abstract class ProtocolError extends Error {

@@ -15,6 +15,7 @@ import { type HandshakeMessage, RANDOM_BYTES } from './handshake-messages.js';
 import { certificateVerifyInput, deriveSessionKeys, fileSignatureInput, finishedVerifyData, SECRET_BYTES, type SessionKeys, Transcript } from './key-schedule.js';
 import { type Output, Peer, type PeerOptions } from './peer.js';
 import { parsePeerCertificate, verifiedDetail, verifyPeerCertificate } from './peer-certificate.js';
+import { quoted } from './printable.js';
 import { formatBytes } from './units.js';
 
 export type ClientRequest = { readonly op: 'GET'; readonly name: string } | { readonly op: 'LIST' };
@@ -249,7 +250,7 @@ export class ClientConnection extends Peer {
     const options = this.#options;
     if (options.verifyServerCertificate === false) {
       const certificate = parsePeerCertificate(bytes);
-      this.step('verify-server-certificate', 'done', `NOT VERIFIED (insecure): accepted "${certificate.subject}" issued by "${certificate.issuer}"`);
+      this.step('verify-server-certificate', 'done', `NOT VERIFIED (insecure): accepted ${quoted(certificate.subject)} issued by ${quoted(certificate.issuer)}`);
       return certificate;
     }
     const certificate = verifyPeerCertificate(bytes, { trustedCa: options.trustedCa, now, expectedRole: 'server', expectedSubject: options.serverName ?? 'server' });
@@ -260,7 +261,7 @@ export class ClientConnection extends Peer {
   #sendRequest(session: Session): void {
     const request = this.#options.request;
     this.sendApplication({ name: 'REQUEST', op: request.op, fileName: this.#requestName });
-    this.step('request', 'done', request.op === 'GET' ? `GET "${request.name}"` : 'LIST');
+    this.step('request', 'done', request.op === 'GET' ? `GET ${quoted(request.name)}` : 'LIST');
     this.step('receive', 'active', request.op === 'GET' ? 'waiting for FILE_HEADER' : 'waiting for LIST_RESPONSE');
     this.#state = request.op === 'GET' ? { name: 'ExpectFileHeader', session } : { name: 'ExpectListResponse', entries: [] };
   }
@@ -268,7 +269,7 @@ export class ClientConnection extends Peer {
   #onFileHeader(session: Session, name: string, size: number): void {
     const request = this.#options.request;
     if (request.op !== 'GET' || name !== request.name) {
-      throw new RemoteProtocolError('access_denied', `the server sent "${name}", but "${request.op === 'GET' ? request.name : ''}" was requested`);
+      throw new RemoteProtocolError('access_denied', `the server sent ${quoted(name)}, but ${quoted(request.op === 'GET' ? request.name : '')} was requested`);
     }
     const limit = this.#options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     if (size > limit) throw new RemoteProtocolError('decode_error', `the file is ${formatBytes(size)}, over this client's ${formatBytes(limit)} limit`);

@@ -7,6 +7,7 @@ import { toHex } from '../crypto/bytes.js';
 import { alertName } from './alerts.js';
 import { APPLICATION_KIND, applicationName, REQUEST_OP } from './application-messages.js';
 import { HANDSHAKE_TYPE, handshakeName } from './handshake-messages.js';
+import { printable } from './printable.js';
 import { CONTENT_TYPE, contentTypeName, HEADER_BYTES, MAC_BYTES } from './record.js';
 
 export interface WireField {
@@ -29,8 +30,9 @@ function hexPreview(bytes: Uint8Array): string {
   return bytes.length > PREVIEW_BYTES ? `${head}… (${bytes.length} bytes)` : head || '(empty)';
 }
 
+/** Quoted UTF-8: JSON escapes the C0 controls, `printable` the rest. */
 function text(bytes: Uint8Array): string {
-  return JSON.stringify(new TextDecoder('utf-8').decode(bytes));
+  return printable(JSON.stringify(new TextDecoder('utf-8').decode(bytes)));
 }
 
 /** Reads fields off a byte string, stopping quietly where the bytes run out. */

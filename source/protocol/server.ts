@@ -16,6 +16,7 @@ import { type HandshakeMessage, RANDOM_BYTES } from './handshake-messages.js';
 import { certificateVerifyInput, deriveSessionKeys, fileSignatureInput, finishedVerifyData, SECRET_BYTES, type SessionKeys, Transcript } from './key-schedule.js';
 import { type Output, Peer, type PeerOptions } from './peer.js';
 import { verifiedDetail, verifyPeerCertificate } from './peer-certificate.js';
+import { quoted } from './printable.js';
 import { MAX_PLAINTEXT_BYTES } from './record.js';
 import { formatBytes } from './units.js';
 
@@ -132,7 +133,7 @@ export class ServerConnection extends Peer {
     return this.run(now, () => {
       const name = encodeName(state.fileName);
       this.sendApplication({ name: 'FILE_HEADER', fileName: state.fileName, size });
-      this.step('resolve-request', 'done', `GET "${state.fileName}": ${formatBytes(size)}`);
+      this.step('resolve-request', 'done', `GET ${quoted(state.fileName)}: ${formatBytes(size)}`);
       this.step('stream', 'active', `0 of ${formatBytes(size)}`);
       this.emit({ type: 'progress', role: 'server', done: 0, total: size });
       this.#state = { name: 'SendingFile', session: state.session, file: { name, size, hash: new Sha256(), sent: 0, records: 0 } };
@@ -241,7 +242,7 @@ export class ServerConnection extends Peer {
     if (state.name !== 'ExpectRequest' || message.name !== 'REQUEST') throw this.unexpected(EXPECTS[state.name], message.name);
     const fileName = decodeRequestedName(message.fileName);
     if (fileName === undefined) throw new RemoteProtocolError('access_denied', 'the requested name is not valid UTF-8');
-    this.step('resolve-request', 'active', message.op === 'GET' ? `GET "${fileName}"` : 'LIST');
+    this.step('resolve-request', 'active', message.op === 'GET' ? `GET ${quoted(fileName)}` : 'LIST');
     this.#state = { name: 'Responding', session: state.session, op: message.op, fileName };
     this.emit({ type: 'request', role: 'server', op: message.op, name: fileName });
   }

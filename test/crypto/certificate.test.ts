@@ -159,6 +159,8 @@ describe('a certificate that does not parse: decode_error', () => {
     { name: 'an uppercase serial', make: replaced(1, `serial: ${'AB'.repeat(16)}`), reason: /serial is not 32 lowercase hex digits/ },
     { name: 'an unknown role', make: replaced(3, 'role: admin'), reason: /role "admin" is not server, client or ca/ },
     { name: 'an empty subject', make: replaced(2, 'subject: '), reason: /subject is not a printable name/ },
+    { name: 'a C1 control (CSI) in the subject', make: replaced(2, 'subject: server\u009b2J'), reason: /subject is not a printable name/ },
+    { name: 'a right-to-left override in the issuer', make: replaced(4, 'issuer: \u202eAC omed'), reason: /issuer is not a printable name/ },
     {
       name: 'invalid UTF-8',
       make: (lines) => {

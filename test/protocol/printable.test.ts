@@ -1,0 +1,60 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { describeAlert, ALERT_CODES } from '../../source/protocol/alerts.js';
+import { describeRecord } from '../../source/protocol/fields.js';
+import { isPrintable, printable, quoted } from '../../source/protocol/printable.js';
+
+/** What must never reach a terminal from the wire: controls, bidi controls, invisible and line-separating characters. */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u;
+
+describe('printable', () => {
+  it('leaves ordinary text alone, accents, CJK and emoji included', () => {
+    for (const text of ['notes.txt', 'docs/handshake.md', 'résumé – 履歴書 🔒', '']) {
+      expect(printable(text)).toBe(text);
+      expect(isPrintable(text)).toBe(true);
+    }
+  });
+
+  it('escapes escape sequences, bell, line breaks, C1 controls and bidirectional overrides as \\uXXXX', () => {
+    expect(printable('\u001b]0;owned\u0007')).toBe('\\u001b]0;owned\\u0007');
+    expect(printable('a\r\nb')).toBe('a\\u000d\\u000ab');
+    expect(printable('\u009b31m')).toBe('\\u009b31m');
+    expect(printable('txt.\u202eexe')).toBe('txt.\\u202eexe');
+    expect(printable('a\u200bb\ufeff\u2028')).toBe('a\\u200bb\\ufeff\\u2028');
+    expect(isPrintable('a\u0000')).toBe(false);
+  });
+
+  it('quotes', () => {
+    expect(quoted('x\ty')).toBe('"x\\u0009y"');
+  });
+
+  it('never lets an unsafe character through, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 64 }), (text) => {
+        const shown = printable(text);
+        expect(shown).not.toMatch(UNSAFE);
+        expect(isPrintable(text)).toBe(shown === text);
+      }),
+      { seed: 6, numRuns: 2_000 },
+    );
+  });
+});
+
+describe('where wire text is shown', () => {
+  const hostile = 'gone\u001b[2J\r\n\u009b31m\u202e';
+
+  it('an alert reason', () => {
+    const shown = describeAlert({ level: 'fatal', description: ALERT_CODES.file_not_found, reason: hostile });
+    expect(shown).toMatch(/^file_not_found: gone/);
+    expect(shown).not.toMatch(UNSAFE);
+  });
+
+  it('the inspector\'s value of an alert record', () => {
+    const reason = new TextEncoder().encode(hostile);
+    const body = Uint8Array.from([2, ALERT_CODES.file_not_found, 0, reason.length, ...reason]);
+    const record = Uint8Array.from([21, 3, 0, 0, body.length, ...body]);
+    const field = describeRecord(record, false).fields.find((candidate) => candidate.name === 'reason');
+    expect(field?.value).toMatch(/^"gone/);
+    expect(field?.value).not.toMatch(UNSAFE);
+  });
+});
