@@ -8,7 +8,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomBytes, Sha256 } from '../crypto/hash.js';
 import { toHex } from '../crypto/bytes.js';
 import { checkName, NameRefusal } from './names.js';
