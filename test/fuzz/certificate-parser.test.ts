@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Certificate, CertificateError, parseCertificate, verifyCertificate } from '../../source/crypto/certificate.js';
-import { anyBytes, CI_PARSER_RUNS, fuzzParameters, fuzzTimeout } from '../support/fuzz.js';
+import { anyBytes, CI_PARSER_RUNS, fuzzParameters, fuzzRuns, fuzzTimeout } from '../support/fuzz.js';
 import { NOW, type TestPki, testPki } from '../support/identities.js';
 import { mutate, mutations } from '../support/message-arbitraries.js';
 
@@ -128,7 +128,7 @@ function verifyRefusal(bytes: Uint8Array, role: 'server' | 'client', subject?: s
 const tally = { parsed: 0, verifiedAlerts: new Set<string>() };
 
 describe('parseCertificate, fuzzed', () => {
-  it(`parses exactly its input or refuses with decode_error, on any bytes up to 20 KB (${CI_PARSER_RUNS} inputs in CI)`, () => {
+  it(`parses exactly its input or refuses with decode_error, on any bytes up to 20 KB (${fuzzRuns(CI_PARSER_RUNS)} inputs)`, () => {
     fc.assert(
       fc.property(anyBytes(), (bytes) => {
         const certificate = parsed(bytes);
@@ -141,7 +141,7 @@ describe('parseCertificate, fuzzed', () => {
     );
   }, fuzzTimeout(10_000));
 
-  it(`parses exactly its input or refuses with decode_error, on changed genuine certificates (${CI_PARSER_RUNS} inputs in CI)`, () => {
+  it(`parses exactly its input or refuses with decode_error, on changed genuine certificates (${fuzzRuns(CI_PARSER_RUNS)} inputs)`, () => {
     fc.assert(
       fc.property(changedCertificate, ({ which, change }) => {
         const { bytes } = changed(which, change);
@@ -162,7 +162,7 @@ describe('verifyCertificate, fuzzed', () => {
     expect(verifyRefusal(pki.client.certificate.bytes, 'client')).toBeUndefined();
   });
 
-  it(`never accepts a changed certificate, and refuses only with an alert of the table (${CI_PARSER_RUNS} inputs in CI)`, () => {
+  it(`never accepts a changed certificate, and refuses only with an alert of the table (${fuzzRuns(CI_PARSER_RUNS)} inputs)`, () => {
     fc.assert(
       fc.property(changedCertificate, ({ which, change }) => {
         const { original, bytes } = changed(which, change);

@@ -19,7 +19,7 @@ import type { ClosedEvent } from '../../source/protocol/events.js';
 import { encodeHandshake } from '../../source/protocol/handshake-messages.js';
 import type { Output } from '../../source/protocol/peer.js';
 import { ServerConnection } from '../../source/protocol/server.js';
-import { anyBytes, CI_PARSER_RUNS, concat, fuzzParameters, fuzzTimeout, MAX_FUZZ_BYTES, type SplitPlan, splitBytes, splitPlan } from '../support/fuzz.js';
+import { anyBytes, CI_PARSER_RUNS, concat, fuzzParameters, fuzzRuns, fuzzTimeout, MAX_FUZZ_BYTES, type SplitPlan, splitBytes, splitPlan } from '../support/fuzz.js';
 import { NOW, type TestPki, testPki } from '../support/identities.js';
 import { alertMessage, applicationMessage, handshakeMessage, mutate, mutations } from '../support/message-arbitraries.js';
 
@@ -136,7 +136,7 @@ function run(role: Role, pieces: readonly Uint8Array[]): Summary {
 const outcomes = new Map<string, number>();
 
 describe.each(['server', 'client'] as const)('the %s fed hostile bytes', (role) => {
-  it(`answers only with a fatal alert a remote peer may cause, whatever it is fed and however it is cut (${CI_PARSER_RUNS} inputs in CI)`, () => {
+  it(`answers only with a fatal alert a remote peer may cause, whatever it is fed and however it is cut (${fuzzRuns(CI_PARSER_RUNS)} inputs)`, () => {
     fc.assert(
       fc.property(input, splitPlan, (value, plan: SplitPlan) => {
         const bytes = streamOf(value);

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AlertName, RemoteProtocolError } from '../../source/protocol/alerts.js';
 import { MAX_CIPHERTEXT_BYTES, MAX_PLAINTEXT_BYTES, type RawRecord, RecordReader } from '../../source/protocol/record.js';
-import { anyBytes, CI_PARSER_RUNS, concat, fuzzParameters, fuzzTimeout, longBytes, MAX_FUZZ_BYTES, splitBytes, splitPlan } from '../support/fuzz.js';
+import { anyBytes, CI_PARSER_RUNS, concat, fuzzParameters, fuzzRuns, fuzzTimeout, longBytes, MAX_FUZZ_BYTES, splitBytes, splitPlan } from '../support/fuzz.js';
 
 const TYPES = new Set([21, 22, 23]);
 
@@ -108,7 +108,7 @@ const stream = fc.oneof({ weight: 1, arbitrary: anyBytes() }, { weight: 1, arbit
 const limit = fc.constantFrom(MAX_PLAINTEXT_BYTES, MAX_CIPHERTEXT_BYTES);
 
 describe('RecordReader, fuzzed', () => {
-  it(`agrees with the model of section 1 on any bytes up to 20 KB, split anywhere (${CI_PARSER_RUNS} inputs in CI)`, () => {
+  it(`agrees with the model of section 1 on any bytes up to 20 KB, split anywhere (${fuzzRuns(CI_PARSER_RUNS)} inputs)`, () => {
     fc.assert(
       fc.property(stream, splitPlan, limit, (bytes, plan, maxPayload) => {
         expectAgreement(bytes, feed(splitBytes(bytes, plan), maxPayload), model(bytes, maxPayload));

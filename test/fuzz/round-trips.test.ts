@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeAlert, encodeAlert } from '../../source/protocol/alert-message.js';
 import { decodeApplication, encodeApplication } from '../../source/protocol/application-messages.js';
 import { decodeHandshake, encodeHandshake } from '../../source/protocol/handshake-messages.js';
-import { CI_PARSER_RUNS, fuzzParameters, fuzzTimeout } from '../support/fuzz.js';
+import { CI_PARSER_RUNS, fuzzParameters, fuzzRuns, fuzzTimeout } from '../support/fuzz.js';
 import { alertMessage, applicationMessage, handshakeMessage } from '../support/message-arbitraries.js';
 
 function count(counts: Map<string, number>, key: string): void {
@@ -22,7 +22,7 @@ function count(counts: Map<string, number>, key: string): void {
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(b);
 
 describe('round trips at fuzzing scale', () => {
-  it(`handshake messages: decode(encode(m)) = m and encode(decode(b)) = b (${CI_PARSER_RUNS} inputs in CI)`, () => {
+  it(`handshake messages: decode(encode(m)) = m and encode(decode(b)) = b (${fuzzRuns(CI_PARSER_RUNS)} inputs)`, () => {
     const seen = new Map<string, number>();
     fc.assert(
       fc.property(handshakeMessage, (message) => {
@@ -38,7 +38,7 @@ describe('round trips at fuzzing scale', () => {
     expect(Math.min(...seen.values())).toBeGreaterThan(fuzzParameters(CI_PARSER_RUNS).numRuns / 20);
   }, fuzzTimeout(5_000));
 
-  it(`application messages: decode(encode(m)) = m and encode(decode(b)) = b (${CI_PARSER_RUNS} inputs in CI)`, () => {
+  it(`application messages: decode(encode(m)) = m and encode(decode(b)) = b (${fuzzRuns(CI_PARSER_RUNS)} inputs)`, () => {
     const seen = new Map<string, number>();
     fc.assert(
       fc.property(applicationMessage, (message) => {
@@ -54,7 +54,7 @@ describe('round trips at fuzzing scale', () => {
     expect(Math.min(...seen.values())).toBeGreaterThan(fuzzParameters(CI_PARSER_RUNS).numRuns / 20);
   }, fuzzTimeout(5_000));
 
-  it(`alerts, warning and fatal, any code: decode(encode(a)) = a and encode(decode(b)) = b (${CI_PARSER_RUNS} inputs in CI)`, () => {
+  it(`alerts, warning and fatal, any code: decode(encode(a)) = a and encode(decode(b)) = b (${fuzzRuns(CI_PARSER_RUNS)} inputs)`, () => {
     const levels = new Map<string, number>();
     fc.assert(
       fc.property(alertMessage, (alert) => {
