@@ -52,7 +52,7 @@ type ServerState =
   | { readonly name: 'Start' }
   | { readonly name: 'ExpectClientHello' }
   | ({ readonly name: 'ExpectClientKeyExchange' } & Handshake)
-  | ({ readonly name: 'ExpectCertificateVerify'; readonly secret: Uint8Array } & Handshake)
+  | ({ readonly name: 'ExpectCertificateVerify'; readonly encryptedSecret: Uint8Array } & Handshake)
   | { readonly name: 'ExpectFinished'; readonly session: Session; readonly transcript: Transcript }
   | { readonly name: 'ExpectRequest'; readonly session: Session }
   | { readonly name: 'Responding'; readonly session: Session; readonly op: 'LIST' | 'GET'; readonly fileName: string }
@@ -199,7 +199,9 @@ export class ServerConnection extends Peer {
       case 'ExpectClientKeyExchange': {
         if (message.name !== 'CLIENT_KEY_EXCHANGE') throw this.unexpected(EXPECTS[state.name], message.name);
         state.transcript.add(bytes);
-        this.#state = { ...state, name: 'ExpectCertificateVerify', secret: this.#decryptSecret(message.encryptedSecret) };
+        // Kept encrypted until CERTIFICATE_VERIFY proves the client holds its key: whoever
+        // merely copied a client certificate then learns nothing from how decryption went.
+        this.#state = { ...state, name: 'ExpectCertificateVerify', encryptedSecret: message.encryptedSecret };
         return;
       }
       case 'ExpectCertificateVerify': {
@@ -207,12 +209,13 @@ export class ServerConnection extends Peer {
         if (!state.clientKey.verify(certificateVerifyInput(state.transcript.hash()), message.signature)) {
           throw new RemoteProtocolError('decrypt_error', "CERTIFICATE_VERIFY does not verify under the key in the client's certificate: the client does not hold that certificate's private key");
         }
+        const secret = this.#decryptSecret(state.encryptedSecret);
         state.transcript.add(bytes);
-        this.step('key-exchange', 'done', 'secret decrypted; CERTIFICATE_VERIFY valid: the client holds the key of its certificate');
-        state.transcript.add(this.sendHandshake({ name: 'SERVER_KEY_EXCHANGE', encryptedSecret: state.clientKey.encrypt(state.secret) }));
+        this.step('key-exchange', 'done', 'CERTIFICATE_VERIFY valid: the client holds the key of its certificate; secret decrypted');
+        state.transcript.add(this.sendHandshake({ name: 'SERVER_KEY_EXCHANGE', encryptedSecret: state.clientKey.encrypt(secret) }));
         this.step('server-key-exchange', 'done', "secret encrypted again under the client's key");
-        const keys = deriveSessionKeys(state.secret, state.clientRandom, state.serverRandom);
-        this.emit({ type: 'keys', role: 'server', clientRandom: state.clientRandom, serverRandom: state.serverRandom, secret: state.secret, keys });
+        const keys = deriveSessionKeys(secret, state.clientRandom, state.serverRandom);
+        this.emit({ type: 'keys', role: 'server', clientRandom: state.clientRandom, serverRandom: state.serverRandom, secret, keys });
         this.enableEncryption(keys);
         this.step('finished', 'active', 'waiting for the client FINISHED');
         this.#state = { name: 'ExpectFinished', session: { clientRandom: state.clientRandom, serverRandom: state.serverRandom, keys }, transcript: state.transcript };

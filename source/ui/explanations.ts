@@ -91,8 +91,8 @@ const SERVER: Readonly<Record<string, Explanation>> = {
     realTls: 'ServerHello and the Certificate message.',
   },
   'key-exchange': {
-    does: "Decrypts the client's secret with the server key, then checks CERTIFICATE_VERIFY with the public key in the client's certificate.",
-    protects: 'A replayed client certificate: without the matching private key the signature fails. Every malformed secret gets the same answer, so nothing leaks (no padding oracle).',
+    does: "Checks CERTIFICATE_VERIFY with the public key in the client's certificate, and only then decrypts the client's secret with the server key.",
+    protects: 'A replayed client certificate: without the matching private key the signature fails, before the secret is even tried. Every malformed secret gets the same answer, so nothing leaks (no padding oracle).',
     realTls: 'CertificateVerify is checked the same way; TLS servers also answer every bad RSA secret identically (Bleichenbacher countermeasures).',
   },
   'server-key-exchange': {

@@ -13,10 +13,8 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RSA_BYTES } from '../../source/crypto/rsa.js';
-import { encodeRecord } from '../../source/protocol/record.js';
 import { fuzzParameters, fuzzTimeout } from '../support/fuzz.js';
 import { type TestPki, testPki } from '../support/identities.js';
-import { handshake, HANDSHAKE } from '../support/messages.js';
 import { expectFatalAlert } from '../support/outcomes.js';
 import { Relay } from '../support/relay.js';
 
@@ -71,19 +69,35 @@ function modulusOf(keys: TestPki): Uint8Array {
   return modulus.slice();
 }
 
-/** Sends CLIENT_KEY_EXCHANGE with `encryptedSecret` to a server that has just sent SERVER_HELLO. */
-function sendKeyExchange(encryptedSecret: Uint8Array) {
+/**
+ * Sends CLIENT_KEY_EXCHANGE with `encryptedSecret`, and a CERTIFICATE_VERIFY for it signed
+ * with `signer`, to a server that has just sent SERVER_HELLO.
+ */
+function sendKeyExchange(encryptedSecret: Uint8Array, signer = pki.client.key) {
   const relay = new Relay(pki, { files: FILES }).start().runUntil('server', 'ExpectClientKeyExchange');
-  const output = relay.inject('server', encodeRecord(HANDSHAKE, handshake({ name: 'CLIENT_KEY_EXCHANGE', encryptedSecret })));
+  const output = relay.keyExchange(encryptedSecret, signer);
   return { relay, output };
 }
 
 describe('CLIENT_KEY_EXCHANGE, fuzzed: no padding oracle', () => {
   it('a valid OAEP encryption of a 32-byte secret is accepted (the control)', () => {
     const { relay, output } = sendKeyExchange(pki.server.key.publicKey.encrypt(new Uint8Array(randomBytes(32))));
-    expect(output.send).toEqual([]);
-    expect(relay.server.stateName).toBe('ExpectCertificateVerify');
+    expect(relay.server.isFailed).toBe(false);
+    expect(output.send).toHaveLength(1);
+    expect(relay.server.stateName).toBe('ExpectFinished');
   });
+
+  it('without the client\'s key, every ciphertext, valid or not, gets the same CERTIFICATE_VERIFY failure: nothing is decrypted', () => {
+    const reasons = new Set<string>();
+    fc.assert(
+      fc.property(fc.oneof(malformed, fc.constant({ kind: 'valid', make: (keys: TestPki) => keys.server.key.publicKey.encrypt(new Uint8Array(randomBytes(32))) })), ({ make }) => {
+        const { relay, output } = sendKeyExchange(make(pki), pki.stranger);
+        reasons.add(expectFatalAlert(relay, 'server', output, 'decrypt_error').reason);
+      }),
+      fuzzParameters(200),
+    );
+    expect([...reasons]).toEqual([expect.stringMatching(/^CERTIFICATE_VERIFY does not verify/)]);
+  }, fuzzTimeout(10_000));
 
   it('every malformed ciphertext gets the same decrypt_error, the same reason and an alert of the same size, at the same step', () => {
     const reasons = new Set<string>();

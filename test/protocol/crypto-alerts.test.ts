@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeApplication } from '../../source/protocol/application-messages.js';
 import { fileSignatureInput } from '../../source/protocol/key-schedule.js';
-import { encodeRecord } from '../../source/protocol/record.js';
+import { CONTENT_TYPE, encodeRecord } from '../../source/protocol/record.js';
 import { type TestPki, testPki } from '../support/identities.js';
 import { application, APPLICATION, handshake, HANDSHAKE, utf8 } from '../support/messages.js';
 import { expectAlertReceived, expectFatalAlert } from '../support/outcomes.js';
@@ -101,7 +101,7 @@ describe('CLIENT_KEY_EXCHANGE: no padding oracle', () => {
     const reasons = new Set<string>();
     for (const [what, encryptedSecret] of Object.entries(secrets)) {
       const relay = new Relay(pki, { files: FILES }).start().runUntil('server', 'ExpectClientKeyExchange');
-      const output = relay.inject('server', encodeRecord(HANDSHAKE, handshake({ name: 'CLIENT_KEY_EXCHANGE', encryptedSecret })));
+      const output = relay.keyExchange(encryptedSecret);
       const alert = expectFatalAlert(relay, 'server', output, 'decrypt_error');
       expect(failedStep(relay, 'server'), what).toMatchObject({ step: 'key-exchange' });
       reasons.add(alert.reason);
@@ -112,9 +112,20 @@ describe('CLIENT_KEY_EXCHANGE: no padding oracle', () => {
   it('while a valid OAEP encryption of a 32-byte secret is accepted', () => {
     const relay = new Relay(pki, { files: FILES }).start().runUntil('server', 'ExpectClientKeyExchange');
     const encryptedSecret = pki.server.key.publicKey.encrypt(new Uint8Array(32).fill(1));
-    const output = relay.inject('server', encodeRecord(HANDSHAKE, handshake({ name: 'CLIENT_KEY_EXCHANGE', encryptedSecret })));
-    expect(output.send).toEqual([]);
-    expect(relay.server.stateName).toBe('ExpectCertificateVerify');
+    const output = relay.keyExchange(encryptedSecret);
+    expect(output.send).toHaveLength(1);
+    expect(relay.server.stateName).toBe('ExpectFinished');
+  });
+
+  it('is judged only after CERTIFICATE_VERIFY: a client without its key hears the same, whatever the ciphertext', () => {
+    const answers = [pki.server.key.publicKey.encrypt(new Uint8Array(32).fill(1)), new Uint8Array(randomBytes(256))].map((encryptedSecret) => {
+      const relay = new Relay(pki, { files: FILES }).start().runUntil('server', 'ExpectClientKeyExchange');
+      const reason = expectFatalAlert(relay, 'server', relay.keyExchange(encryptedSecret, pki.stranger), 'decrypt_error').reason;
+      expect(relay.sentBy('server').map((flight) => flight.contentType), 'SERVER_HELLO, then only the alert').toEqual([HANDSHAKE, CONTENT_TYPE.alert]);
+      return reason;
+    });
+    expect(answers[0]).toMatch(/^CERTIFICATE_VERIFY does not verify/);
+    expect(answers[1]).toBe(answers[0]);
   });
 });
 

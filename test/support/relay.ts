@@ -10,9 +10,11 @@
  */
 import { ClientConnection, type ClientOptions, type ClientRequest } from '../../source/protocol/client.js';
 import type { KeysEvent, PeerEvent } from '../../source/protocol/events.js';
-import type { SessionKeys } from '../../source/protocol/key-schedule.js';
+import type { RsaPrivateKey } from '../../source/crypto/rsa.js';
+import { certificateVerifyInput, type SessionKeys, Transcript } from '../../source/protocol/key-schedule.js';
+import { encodeHandshake } from '../../source/protocol/handshake-messages.js';
 import type { Output } from '../../source/protocol/peer.js';
-import { type ContentType, encodeRecord, HEADER_BYTES } from '../../source/protocol/record.js';
+import { CONTENT_TYPE, type ContentType, encodeRecord, HEADER_BYTES } from '../../source/protocol/record.js';
 import { RecordProtection } from '../../source/protocol/record-protection.js';
 import { ServerConnection, type ServerOptions } from '../../source/protocol/server.js';
 import type { Role } from '../../source/protocol/steps.js';
@@ -168,6 +170,22 @@ export class Relay {
   /** Feeds bytes straight to one peer, as if they came off the wire. */
   inject(to: Role, bytes: Uint8Array): Output {
     return this.act(to, this.peer(to).receive(bytes, this.now));
+  }
+
+  /**
+   * Plays the client's key exchange with a ciphertext of the test's choosing, to a server
+   * that has just sent SERVER_HELLO: CLIENT_KEY_EXCHANGE, then a CERTIFICATE_VERIFY over
+   * the transcript so far signed with `signer` (the genuine client's key unless another is
+   * given). Returns what the server answered to the second.
+   */
+  keyExchange(encryptedSecret: Uint8Array, signer: RsaPrivateKey = this.pki.client.key): Output {
+    const exchange = encodeHandshake({ name: 'CLIENT_KEY_EXCHANGE', encryptedSecret });
+    const transcript = new Transcript();
+    for (const hello of [this.sentBy('client')[0], this.sentBy('server')[0]]) transcript.add(hello!.plaintext);
+    transcript.add(exchange);
+    const signature = signer.sign(certificateVerifyInput(transcript.hash()));
+    this.inject('server', encodeRecord(CONTENT_TYPE.handshake, exchange));
+    return this.inject('server', encodeRecord(CONTENT_TYPE.handshake, encodeHandshake({ name: 'CERTIFICATE_VERIFY', signature })));
   }
 
   /** Records what a call on a peer handed back: its events, and its records in the queue. */
