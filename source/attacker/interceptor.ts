@@ -115,7 +115,16 @@ export class Interceptor {
         return;
       }
       if (record === undefined) return;
-      this.#onRecord(direction, record, now);
+      try {
+        this.#onRecord(direction, record, now);
+      } catch (error) {
+        // A bug in an attack must not take the relay down with it: end this session only.
+        this.#note(`the attack failed on a ${direction} record (${(error as Error).message}); both connections closed`);
+        this.#phase = { name: 'done' };
+        this.#out.closeClient = true;
+        this.#out.closeServer = true;
+        return;
+      }
     }
   }
 
@@ -193,7 +202,8 @@ export class Interceptor {
       this.#phase = { name: 'awaitServerHello', clientHello: record.bytes };
       return;
     }
-    const certificate = parseCertificate(hello.certificate);
+    const certificate = this.#parseShown(hello.certificate, 'client');
+    if (certificate === undefined) return this.#forward('client->server', record, "relayed untouched: the client's certificate does not parse, so there is nothing to copy");
     this.#event({ kind: 'read', direction: 'client->server', message: 'CLIENT_HELLO', detail: `copied the client's certificate ("${certificate.subject}"): certificates are public`, encrypted: false, original: record.bytes });
     const impostor = new ClientConnection({ key: this.#identity.key, certificate, trustedCa: this.#identity.trustedCa, request: { op: 'LIST' } });
     this.#phase = { name: 'posingAsClient', impostor };
@@ -203,7 +213,11 @@ export class Interceptor {
   #onServerHello(clientHello: Uint8Array, record: RawRecord, now: number): void {
     const hello = this.#decodeHello(record, 'SERVER_HELLO');
     if (hello === undefined) return this.#forward('server->client', record);
-    const genuine = parseCertificate(hello.certificate);
+    const genuine = this.#parseShown(hello.certificate, 'server');
+    if (genuine === undefined) {
+      this.#phase = { name: 'relaying' };
+      return this.#forward('server->client', record, "relayed untouched: the server's certificate does not parse, so there is nothing to impersonate");
+    }
     const shown = this.#certificateToShow(genuine);
     const impostor = new ServerConnection({ key: this.#identity.key, certificate: shown, trustedCa: this.#identity.trustedCa });
     this.#phase = { name: 'posingAsServer', impostor };
@@ -234,6 +248,16 @@ export class Interceptor {
         return this.#identity.expired;
       default:
         return this.#identity.wrongName;
+    }
+  }
+
+  /** A certificate seen in a hello, or undefined (with a note) when it does not parse: the peer at the end will refuse it. */
+  #parseShown(bytes: Uint8Array, whose: 'client' | 'server'): Certificate | undefined {
+    try {
+      return parseCertificate(bytes);
+    } catch (error) {
+      this.#note(`the ${whose}'s certificate does not parse (${(error as Error).message})`);
+      return undefined;
     }
   }
 

@@ -57,6 +57,9 @@ export async function runMitmCommand(options: MitmCommandOptions, output: Comman
         recorder.finish(transcripts.get(session.id), { ok: true, reason: 'both connections closed' });
         transcripts.delete(session.id);
       },
+      onFault: (session, error) => {
+        output.problem(`[#${session.id}] ${error.message}`);
+      },
       onEvent: (session, event) => {
         transcripts.get(session.id)?.record(event);
         output.say(`[#${session.id}] ${attackLine(event)}`);

@@ -22,6 +22,8 @@ export interface RelayConfig {
   readonly onEvent?: (session: SessionInfo, event: AttackEvent) => void;
   /** Both hops of a session have closed. */
   readonly onSessionEnd?: (session: SessionInfo) => void;
+  /** A session was dropped: the server could not be reached, or relaying failed. */
+  readonly onFault?: (session: SessionInfo, error: Error) => void;
 }
 
 export class AttackerRelay {
@@ -68,9 +70,14 @@ export class AttackerRelay {
     for (const socket of [client, server]) {
       this.#sockets.add(socket);
       socket.setNoDelay(true);
-      socket.on('error', () => {});
       socket.on('close', () => this.#sockets.delete(socket));
     }
+    // A client that resets is the client's business; a server that cannot be reached is worth saying.
+    client.on('error', () => {});
+    server.on('error', (error) => {
+      const { host, port } = this.#config.upstream;
+      this.#fault(session, new Error(`the server at ${host}:${port}: ${error.message}`));
+    });
     this.#config.onSession?.(session);
 
     const apply = (output: InterceptOutput): void => {
@@ -83,8 +90,18 @@ export class AttackerRelay {
       if (client.writableNeedDrain) pauseUntilDrained(server, client);
       if (server.writableNeedDrain) pauseUntilDrained(client, server);
     };
-    client.on('data', (chunk: Buffer) => apply(interceptor.fromClient(chunk, Date.now())));
-    server.on('data', (chunk: Buffer) => apply(interceptor.fromServer(chunk, Date.now())));
+    // A session that fails unexpectedly is dropped on both sides; the relay goes on.
+    const relayed = (take: () => InterceptOutput): void => {
+      try {
+        apply(take());
+      } catch (error) {
+        client.destroy();
+        server.destroy();
+        this.#fault(session, error);
+      }
+    };
+    client.on('data', (chunk: Buffer) => relayed(() => interceptor.fromClient(chunk, Date.now())));
+    server.on('data', (chunk: Buffer) => relayed(() => interceptor.fromServer(chunk, Date.now())));
     client.on('end', () => server.end());
     server.on('end', () => client.end());
     let open = 2;
@@ -95,6 +112,10 @@ export class AttackerRelay {
     };
     client.once('close', () => closed(server));
     server.once('close', () => closed(client));
+  }
+
+  #fault(session: SessionInfo, error: unknown): void {
+    this.#config.onFault?.(session, error instanceof Error ? error : new Error(String(error)));
   }
 }
 

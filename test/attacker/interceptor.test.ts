@@ -6,12 +6,14 @@
  * attacker's content; `off` relays every byte untouched.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attackerContent } from '../../source/attacker/interceptor.js';
+import { attackerContent, Interceptor } from '../../source/attacker/interceptor.js';
 import { ATTACK_MODE_INFO, ATTACK_MODES, type AttackMode } from '../../source/attacker/modes.js';
 import { ALERT_CODES } from '../../source/protocol/alerts.js';
+import { CONTENT_TYPE, encodeRecord } from '../../source/protocol/record.js';
 import type { ClosedEvent, PeerEvent, StepEvent } from '../../source/protocol/events.js';
 import { testPki, type TestPki } from '../support/identities.js';
-import { MitmTrio } from '../support/mitm-pair.js';
+import { handshake, utf8 } from '../support/messages.js';
+import { MitmTrio, testAttackerIdentity } from '../support/mitm-pair.js';
 
 const NAME = 'notes.txt';
 const DATA = new Uint8Array(40_000).map((_, index) => (index * 7) % 256);
@@ -100,5 +102,31 @@ describe('the attacker in the middle', () => {
       expect(run.received).toEqual([]);
       expect(closed(run.serverEvents)?.ok).toBe(false);
     }
+  });
+});
+
+describe('hellos whose certificates do not parse', () => {
+  const random = new Uint8Array(32).fill(7);
+  const hello = (name: 'CLIENT_HELLO' | 'SERVER_HELLO') => encodeRecord(CONTENT_TYPE.handshake, handshake({ name, random, certificate: utf8('not a certificate') }));
+
+  it('replay-client passes a CLIENT_HELLO it cannot copy on untouched, for the server to refuse', () => {
+    const interceptor = new Interceptor('replay-client', testAttackerIdentity(pki));
+    const record = hello('CLIENT_HELLO');
+    const output = interceptor.fromClient(record, 0);
+    expect(output.toServer).toEqual([record]);
+    expect(output.closeClient || output.closeServer).toBe(false);
+    expect(output.events.some((event) => event.kind === 'note' && /client's certificate does not parse/.test(event.detail))).toBe(true);
+  });
+
+  it.each(['forged-key', 'rogue-ca'] as const)('%s relays a SERVER_HELLO it cannot impersonate, and everything after it', (mode) => {
+    const interceptor = new Interceptor(mode, testAttackerIdentity(pki));
+    const clientHello = hello('CLIENT_HELLO');
+    expect(interceptor.fromClient(clientHello, 0).toServer).toEqual([clientHello]);
+    const serverHello = hello('SERVER_HELLO');
+    const output = interceptor.fromServer(serverHello, 0);
+    expect(output.toClient).toEqual([serverHello]);
+    expect(output.events.some((event) => event.kind === 'note' && /server's certificate does not parse/.test(event.detail))).toBe(true);
+    const next = encodeRecord(CONTENT_TYPE.alert, Uint8Array.from([2, 42, 0, 0]));
+    expect(interceptor.fromClient(next, 0).toServer).toEqual([next]);
   });
 });
