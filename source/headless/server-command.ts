@@ -66,6 +66,9 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
           output.say(`[#${session.id}] session ${outcome}`);
         }
       },
+      onFault: (session, error) => {
+        output.problem(`[#${session.id}] ${error.message}`);
+      },
       onRefused: (remote) => {
         output.say(`refused ${remote}: ${options.maxConnections} connections already open`);
         output.record({ type: 'refused', remote });

@@ -22,6 +22,11 @@ export type RecordGate = (role: Peer['role'], record: Uint8Array, message: strin
 export interface PeerSocketOptions {
   readonly clock?: Clock;
   readonly gate?: RecordGate;
+  /**
+   * Told when driving the connection failed unexpectedly (an event callback or a
+   * gate threw): the connection is then dropped, and the process goes on.
+   */
+  readonly onFault?: (error: Error) => void;
 }
 
 export class PeerSocket {
@@ -30,6 +35,7 @@ export class PeerSocket {
   readonly #onEvent: (event: PeerEvent) => void;
   readonly #clock: Clock;
   readonly #gate: RecordGate | undefined;
+  readonly #onFault: ((error: Error) => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ended = false;
 
@@ -39,6 +45,7 @@ export class PeerSocket {
     this.#onEvent = onEvent;
     this.#clock = options.clock ?? Date.now;
     this.#gate = options.gate;
+    this.#onFault = options.onFault;
     socket.setNoDelay(true);
   }
 
@@ -59,7 +66,7 @@ export class PeerSocket {
     // Each record leaves just before the event that reports it, so a gated record is reported only once it is sent.
     for (const event of output.events) {
       if (event.type === 'wire' && event.action === 'sent') await write(event.message);
-      this.#onEvent(event);
+      this.#report(event);
     }
     while (sent < output.send.length) await write('a record');
     this.#schedule();
@@ -89,9 +96,24 @@ export class PeerSocket {
     this.#stopTimer();
     if (!this.#peer.isFinished) {
       const output = this.#peer.connectionLost(reason, this.now);
-      for (const event of output.events) this.#onEvent(event);
+      for (const event of output.events) this.#report(event);
     }
     this.#socket.destroy();
+  }
+
+  /** Hands an event on; a callback that throws costs this connection, never the process. */
+  #report(event: PeerEvent): void {
+    try {
+      this.#onEvent(event);
+    } catch (error) {
+      this.#fault(error);
+    }
+  }
+
+  #fault(error: unknown): void {
+    this.#stopTimer();
+    this.#socket.destroy();
+    this.#onFault?.(error instanceof Error ? error : new Error(String(error)));
   }
 
   #schedule(): void {
@@ -100,7 +122,7 @@ export class PeerSocket {
     if (deadline === undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      void this.deliver(this.#peer.tick(this.now));
+      this.deliver(this.#peer.tick(this.now)).catch((error: unknown) => this.#fault(error));
     }, Math.max(0, deadline - this.now));
   }
 
@@ -120,6 +142,8 @@ export class PeerSocket {
   }
 
   #drained(): Promise<void> {
+    // A socket destroyed since the write will never drain, and its close may be past.
+    if (this.#socket.destroyed || !this.#socket.writableNeedDrain) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         this.#socket.off('drain', done);

@@ -7,12 +7,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Certificate } from '../crypto/certificate.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
+import { errorCode } from '../files/folder-tree.js';
 import { NameRefusal } from '../files/names.js';
 import { listPublicFiles, openPublicFile } from '../files/public-folder.js';
 import { fatalAlertRecord } from '../protocol/alert-message.js';
 import { MAX_FILE_DATA_BYTES } from '../protocol/application-messages.js';
 import type { PeerEvent, RequestEvent } from '../protocol/events.js';
 import type { Output, PeerOptions } from '../protocol/peer.js';
+import { quoted } from '../protocol/printable.js';
 import { ServerConnection } from '../protocol/server.js';
 import { DEFAULT_PORT } from './client.js';
 import { PeerSocket, type PeerSocketOptions } from './peer-socket.js';
@@ -34,7 +36,9 @@ export interface ServerConfig extends PeerOptions {
   readonly onEvent?: (session: SessionInfo, event: PeerEvent) => void;
   /** A connection was turned away at the cap. */
   readonly onRefused?: (remote: string) => void;
-  readonly socket?: PeerSocketOptions;
+  /** Serving a session failed unexpectedly: it was dropped, and the server goes on. */
+  readonly onFault?: (session: SessionInfo, error: Error) => void;
+  readonly socket?: Omit<PeerSocketOptions, 'onFault'>;
 }
 
 export interface SessionInfo {
@@ -103,26 +107,28 @@ export class TlsTuiServer {
       return;
     }
     const session: SessionInfo = { id: this.#nextId++, remote, startedAt: Date.now() };
-    const running = this.#serve(socket, session).finally(() => this.#sessions.delete(running));
+    const running = this.#serve(socket, session)
+      .catch((error: unknown) => this.#fault(session, error))
+      .finally(() => this.#sessions.delete(running));
     this.#sessions.add(running);
   }
 
   async #serve(socket: Socket, session: SessionInfo): Promise<void> {
     const config = this.#config;
     const peer = new ServerConnection(config);
-    const link = new PeerSocket(peer, socket, (event) => config.onEvent?.(session, event), config.socket);
+    const link = new PeerSocket(peer, socket, (event) => config.onEvent?.(session, event), { ...config.socket, onFault: (error) => this.#fault(session, error) });
     this.#links.add(link);
-    config.onSession?.(session);
-    const { host, port } = this.address;
     const pump = (output: Output): Promise<void> => link.deliver(output);
     try {
+      config.onSession?.(session);
+      const { host, port } = this.address;
       await pump(peer.markStep('listen', 'done', `listening on ${host}:${port}`));
       await pump(peer.markStep('accept', 'done', `connection from ${session.remote}`));
       await pump(peer.start(link.now));
       await link.readUntilClosed(async (output) => {
         const request = output.events.find((event): event is RequestEvent => event.type === 'request');
         // Answered beside the read loop, which must keep reading: the client may send an alert mid-transfer.
-        if (request !== undefined) void this.#respond(peer, pump, link, request);
+        if (request !== undefined) this.#respond(session, peer, pump, link, request).catch((error: unknown) => this.#fault(session, error));
       });
     } finally {
       this.#links.delete(link);
@@ -130,7 +136,11 @@ export class TlsTuiServer {
     }
   }
 
-  async #respond(peer: ServerConnection, pump: (output: Output) => Promise<void>, link: PeerSocket, request: RequestEvent): Promise<void> {
+  #fault(session: SessionInfo, error: unknown): void {
+    this.#config.onFault?.(session, error instanceof Error ? error : new Error(String(error)));
+  }
+
+  async #respond(session: SessionInfo, peer: ServerConnection, pump: (output: Output) => Promise<void>, link: PeerSocket, request: RequestEvent): Promise<void> {
     const publicDir = this.#config.publicDir;
     try {
       if (request.op === 'LIST') {
@@ -149,8 +159,11 @@ export class TlsTuiServer {
         while (sent < file.size && !peer.isFinished) {
           const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, file.size - sent));
           const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, sent);
-          if (bytesRead === 0) throw new Error(`"${request.name}" shrank while it was being sent`);
           if (peer.isFinished) return;
+          if (bytesRead === 0) {
+            await pump(peer.abort('internal_error', `${quoted(request.name)} shrank while it was being sent`, link.now));
+            return;
+          }
           await pump(peer.sendFileData(buffer.subarray(0, bytesRead), link.now));
           sent += bytesRead;
         }
@@ -159,8 +172,15 @@ export class TlsTuiServer {
         await file.handle.close();
       }
     } catch (error) {
-      const what = request.op === 'LIST' ? 'list the public folder' : `read "${request.name}"`;
-      if (!peer.isFinished) await pump(peer.abort('internal_error', `the server could not ${what}: ${(error as Error).message}`, link.now));
+      // The peer hears what failed, not the server's paths: those stay in the operator's log.
+      const what = request.op === 'LIST' ? 'list the public folder' : `read ${quoted(request.name)}`;
+      this.#fault(session, error);
+      if (!peer.isFinished) await pump(peer.abort('internal_error', `the server could not ${what} (${causeCode(error)})`, link.now));
     }
   }
+}
+
+/** The system error code behind an error, such as ENOENT or EIO, for a peer that must not see paths. */
+function causeCode(error: unknown): string {
+  return errorCode(error) ?? errorCode((error as Error | undefined)?.cause) ?? 'unexpected error';
 }

@@ -32,7 +32,7 @@ export class SessionRecorder {
   /** A writer for a new session, or undefined when the store cannot be written. */
   open(meta: Omit<TranscriptMeta, 'type' | 'id' | 'version' | 'startedAt'>): TranscriptWriter | undefined {
     try {
-      return TranscriptWriter.open(this.#options.dir, meta);
+      return TranscriptWriter.open(this.#options.dir, meta, new Date(), (error) => this.#problem(`cannot write transcripts in ${this.#options.dir}: ${error.message}`));
     } catch (error) {
       this.#problem(`cannot write transcripts in ${this.#options.dir}: ${(error as Error).message}`);
       return undefined;
@@ -42,11 +42,7 @@ export class SessionRecorder {
   /** Writes the outcome, closes the transcript and trims the store. */
   finish(writer: TranscriptWriter | undefined, outcome: { readonly ok: boolean; readonly alert?: Alert; readonly reason?: string }): void {
     if (writer === undefined || writer.finished) return;
-    try {
-      writer.finish(outcome);
-    } catch (error) {
-      this.#problem(`cannot finish the transcript ${writer.path}: ${(error as Error).message}`);
-    }
+    writer.finish(outcome);
     void applyRetention(this.#options.dir, this.#options.keep ?? DEFAULT_KEEP).catch((error: Error) => this.#problem(`cannot trim ${this.#options.dir}: ${error.message}`));
   }
 

@@ -87,21 +87,38 @@ export class TranscriptWriter {
   readonly #streams: Record<string, number> = {};
   #bytes = 0;
 
-  private constructor(path: string, id: string, startedAt: number, fd: number) {
+  readonly #onError: (error: Error) => void;
+
+  private constructor(path: string, id: string, startedAt: number, fd: number, onError: (error: Error) => void) {
     this.path = path;
     this.id = id;
     this.#startedAt = startedAt;
     this.#fd = fd;
+    this.#onError = onError;
   }
 
-  /** Creates the transcript file (never reusing a name) and writes its metadata line. */
-  static open(storeDir: string, meta: Omit<TranscriptMeta, 'type' | 'id' | 'version' | 'startedAt'>, now = new Date()): TranscriptWriter {
+  /**
+   * Creates the transcript file (never reusing a name) and writes its metadata line.
+   * A later write that fails (a full disk, say) never reaches the session: the writer
+   * stops, leaving a transcript that reads as incomplete, and tells `onError`.
+   */
+  static open(
+    storeDir: string,
+    meta: Omit<TranscriptMeta, 'type' | 'id' | 'version' | 'startedAt'>,
+    now = new Date(),
+    onError: (error: Error) => void = () => {},
+  ): TranscriptWriter {
     mkdirSync(storeDir, { recursive: true });
     const id = newTranscriptId(meta.kind, now);
     const path = join(storeDir, `${id}${TRANSCRIPT_EXTENSION}`);
-    const writer = new TranscriptWriter(path, id, now.getTime(), openSync(path, 'wx', 0o600));
-    writer.#line({ type: 'meta', id, version: VERSION, startedAt: now.toISOString(), ...meta } satisfies TranscriptMeta);
-    return writer;
+    const fd = openSync(path, 'wx', 0o600);
+    try {
+      writeLine(fd, { type: 'meta', id, version: VERSION, startedAt: now.toISOString(), ...meta } satisfies TranscriptMeta);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    return new TranscriptWriter(path, id, now.getTime(), fd, onError);
   }
 
   get finished(): boolean {
@@ -128,8 +145,21 @@ export class TranscriptWriter {
   finish(outcome: Omit<TranscriptOutcome, 'type' | 'durationMs' | 'bytes' | 'omitted' | 'streams'>, at = Date.now()): void {
     if (this.#fd === undefined) return;
     this.#line({ type: 'outcome', ...outcome, durationMs: at - this.#startedAt, bytes: this.#bytes, omitted: this.#omitted, streams: this.#streams } satisfies TranscriptOutcome);
-    closeSync(this.#fd);
+    const error = this.#close();
+    if (error !== undefined) this.#onError(error);
+  }
+
+  /** Stops writing: the file stays as it is, readable up to its last whole line. */
+  #close(): Error | undefined {
+    const fd = this.#fd;
     this.#fd = undefined;
+    if (fd === undefined) return undefined;
+    try {
+      closeSync(fd);
+      return undefined;
+    } catch (error) {
+      return error as Error;
+    }
   }
 
   /** What of an event goes into the transcript: all of it, a capped copy, or nothing. */
@@ -177,6 +207,17 @@ export class TranscriptWriter {
 
   #line(object: object): void {
     if (this.#fd === undefined) return;
-    writeSync(this.#fd, `${JSON.stringify(object, bytesReplacer)}\n`);
+    try {
+      writeLine(this.#fd, object);
+    } catch (error) {
+      this.#close();
+      this.#onError(error as Error);
+    }
   }
+}
+
+/** Appends one JSON line, all of it: writeSync may write less than it was given. */
+function writeLine(fd: number, object: object): void {
+  const line = Buffer.from(`${JSON.stringify(object, bytesReplacer)}\n`);
+  for (let written = 0; written < line.length; ) written += writeSync(fd, line, written);
 }

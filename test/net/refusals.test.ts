@@ -220,12 +220,39 @@ describe('what the server cannot read', () => {
     expect(await entriesOf(work.receivedDir)).toEqual([]);
   }, 20_000);
 
-  it('fails with internal_error when the public folder has gone, and says so', async () => {
-    const { port } = await harness.startServer(join(work.root, 'no-such-folder'));
+  it('fails with internal_error when the public folder has gone: the operator hears where, the client only what', async () => {
+    const faults: Error[] = [];
+    const { port } = await harness.startServer(join(work.root, 'no-such-folder'), { onFault: (_session, error) => faults.push(error) });
 
     const { result } = await harness.fetch(port, { op: 'LIST' }, work.receivedDir);
 
-    expect(expectProtocolFailure(result, INTERNAL_ERROR)).toMatch(/does not exist/);
+    const reason = expectProtocolFailure(result, INTERNAL_ERROR);
+    expect(reason).toMatch(/could not list the public folder \(ENOENT\)/);
+    expect(reason).not.toContain(work.root);
+    expect(faults.map((fault) => fault.message)).toEqual([expect.stringMatching(/no-such-folder" does not exist/)]);
+  }, 20_000);
+
+  it('drops only the session whose event callback throws, tells onFault, and serves the next client', async () => {
+    const faults: string[] = [];
+    let thrown = false;
+    const recorded = await harness.startServer(work.publicDir, {
+      onEvent: (_session, event) => {
+        if (event.type === 'request' && !thrown) {
+          thrown = true;
+          throw new Error('the observer broke');
+        }
+      },
+      onFault: (session, error) => faults.push(`#${session.id} ${error.message}`),
+    });
+
+    const first = await harness.fetch(recorded.port, { op: 'GET', name: 'hello.bin' }, work.receivedDir);
+    expect(first.result.ok).toBe(false);
+    expect(faults).toEqual(['#1 the observer broke']);
+    expect(await entriesOf(work.receivedDir)).toEqual([]);
+
+    const second = await harness.fetch(recorded.port, { op: 'GET', name: 'hello.bin' }, work.receivedDir);
+    expect(second.result.ok).toBe(true);
+    expect(sha256(await readFile(join(work.receivedDir, 'hello.bin')))).toBe(sha256(honestData));
   }, 20_000);
 });
 

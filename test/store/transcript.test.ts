@@ -4,10 +4,11 @@
  * back, as incomplete; file data is capped so a large transfer leaves a small
  * transcript; retention keeps exactly the newest N.
  */
+import { writeSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PeerEvent } from '../../source/protocol/events.js';
 import { applyRetention, findSession, listSessions, parseTranscript, readTranscript } from '../../source/store/session-store.js';
 import { TranscriptWriter } from '../../source/store/transcript.js';
@@ -15,6 +16,12 @@ import { type DashboardState, dashboardReducer, type EngineEvent, initialState }
 import { replayEvents } from '../../source/ui/replay.js';
 import { NOW, testPki, type TestPki } from '../support/identities.js';
 import { ConnectionPair } from '../support/pair.js';
+
+// Passes through to the real writeSync, unless a test makes one call fail.
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  return { ...actual, writeSync: vi.fn(actual.writeSync) };
+});
 
 let pki: TestPki;
 let dir: string;
@@ -144,5 +151,26 @@ describe('transcripts', () => {
     expect((await findSession(dir, first.id.slice(0, -2))).meta.id).toBe(first.id);
     await expect(findSession(dir, 'nope')).rejects.toThrow(/no session "nope"/);
     await expect(findSession(dir, '2026')).rejects.toThrow(/matches 2 sessions/);
+  });
+});
+
+describe('a store that cannot be written', () => {
+  it('stops the transcript, never the session: the error goes to onError once, and the file reads as incomplete', async () => {
+    const errors: Error[] = [];
+    const writer = TranscriptWriter.open(dir, { kind: 'client', roles: ['client'], mode: 'off' }, new Date(NOW), (error) => errors.push(error));
+    const events = session(100);
+    writer.record(events[0]!, NOW);
+    vi.mocked(writeSync).mockImplementationOnce(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    expect(() => {
+      for (const event of events) writer.record(event, NOW);
+      writer.finish({ ok: true, reason: 'done' }, NOW);
+    }).not.toThrow();
+    expect(errors.map((error) => error.message)).toEqual(['ENOSPC: no space left on device, write']);
+    expect(writer.finished).toBe(true);
+    const read = parseTranscript(writer.path, await readFile(writer.path, 'utf8'));
+    expect(read.complete).toBe(false);
+    expect(read.lines).toHaveLength(1);
   });
 });
