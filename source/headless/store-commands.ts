@@ -4,7 +4,7 @@
  * (through the dashboard's own reducer, so both agree), and `tls-tui export ID`
  * writes it as a pcap for Wireshark or as one JSON document.
  */
-import { writeFile } from 'node:fs/promises';
+import { replaceFileAtomically } from '../keystore/atomic-write.js';
 import { stepsOf } from '../protocol/steps.js';
 import { transcriptToPcap } from '../store/pcap.js';
 import { SESSION_LINE_HEADING, sessionLine } from '../store/session-line.js';
@@ -77,15 +77,16 @@ export async function runExportCommand(options: ExportOptions, output: CommandOu
   try {
     if (options.pcap !== undefined) {
       const pcap = transcriptToPcap(transcript);
-      await writeFile(options.pcap, pcap);
+      await replaceFileAtomically(options.pcap, pcap, 0o644);
       output.say(`wrote ${options.pcap} (${pcap.length} bytes): open it in Wireshark, or: tshark -r ${options.pcap}`);
     }
     if (options.json !== undefined) {
       const document = `${JSON.stringify(transcript, bytesReplacer, 2)}\n`;
       if (options.json === true) process.stdout.write(document);
       else {
-        await writeFile(options.json, document);
-        output.say(`wrote ${options.json}`);
+        // The transcript holds the session's secret and keys: readable by its owner only, like store/.
+        await replaceFileAtomically(options.json, document, 0o600);
+        output.say(`wrote ${options.json} (mode 0600: it holds the session's keys)`);
       }
     }
   } catch (error) {

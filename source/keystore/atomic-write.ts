@@ -1,30 +1,22 @@
 /**
  * Creates a file so that no reader ever sees it half written and no existing
- * file is ever overwritten: the bytes go to a temporary file in the same folder
+ * file is ever overwritten (`replaceFileAtomically` is the variant that replaces): the bytes go to a temporary file in the same folder
  * (`.<name>.<random>.tmp`, with its final mode), are flushed to disk, and are then
  * hard-linked to the final name. `link` fails when that name already exists, which
  * is how two processes generating the same keystore at once agree on one winner:
  * the loser drops its copy and uses the file that is there.
  */
 import { randomBytes } from 'node:crypto';
-import { link, open, rm } from 'node:fs/promises';
+import { link, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** `created` when this call made the file, `existed` when another file got there first. */
 export type CreateOutcome = 'created' | 'existed';
 
 export async function createFileAtomically(path: string, data: string | Uint8Array, mode: number): Promise<CreateOutcome> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathFor(path);
   try {
-    const handle = await open(temp, 'wx', mode);
-    try {
-      // The umask may have narrowed the mode given to open; set exactly the one asked for.
-      await handle.chmod(mode);
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeTemp(temp, data, mode);
     try {
       await link(temp, path);
       return 'created';
@@ -34,5 +26,32 @@ export async function createFileAtomically(path: string, data: string | Uint8Arr
     }
   } finally {
     await rm(temp, { force: true });
+  }
+}
+
+/** Writes `path` whole or not at all, replacing what was there: an export, not a key. */
+export async function replaceFileAtomically(path: string, data: string | Uint8Array, mode: number): Promise<void> {
+  const temp = tempPathFor(path);
+  try {
+    await writeTemp(temp, data, mode);
+    await rename(temp, path);
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+async function writeTemp(temp: string, data: string | Uint8Array, mode: number): Promise<void> {
+  const handle = await open(temp, 'wx', mode);
+  try {
+    // The umask may have narrowed the mode given to open; set exactly the one asked for.
+    await handle.chmod(mode);
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

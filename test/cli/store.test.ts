@@ -5,7 +5,7 @@
  * the right packets and the exact bytes of each direction.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,5 +90,13 @@ describe('store/ from the command line', () => {
     const fromServer = data.filter((line) => line.startsWith('\t')).map((line) => line.slice(1)).join('');
     expect(fromClient).toBe(stream('sent'));
     expect(fromServer).toBe(stream('received'));
+
+    // The JSON export holds the session keys: owner-only, like store/, and written whole.
+    const exported = join(root, 'session.json');
+    await writeFile(exported, 'an older export\n', { mode: 0o644 });
+    expect((await runCli(['export', session!.meta.id, '--store', 'client-store', '--json', exported], root)).code).toBe(0);
+    expect((await stat(exported)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(exported, 'utf8'))).toMatchObject({ meta: { id: session!.meta.id }, complete: true });
+    expect((await readdir(root)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   }, 60_000);
 });
