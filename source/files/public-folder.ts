@@ -135,13 +135,13 @@ export async function openPublicFile(publicDir: string, name: string): Promise<O
   const parts = checkName(name);
   const resolved = await resolveInside(publicDir, name, parts);
   // A directory or device is refused before it is opened, so opening has no side effects.
+  let before: Stats;
   try {
-    const before = await lstat(resolved);
-    if (!before.isFile()) throw notRegular(name, before);
+    before = await lstat(resolved);
   } catch (error) {
-    if (error instanceof NameRefusal) throw error;
     throw refusalForError(name, error);
   }
+  if (!before.isFile()) throw notRegular(name, before);
   let handle: FileHandle;
   try {
     handle = await open(resolved, OPEN_FLAGS);
@@ -149,9 +149,11 @@ export async function openPublicFile(publicDir: string, name: string): Promise<O
     throw refusalForError(name, error);
   }
   try {
-    // Checked again on the handle, because the path may have changed since lstat.
+    // Checked again on the handle, because the path may have changed since lstat: a
+    // folder on the way swapped for a link out would open another file than was checked.
     const stats = await handle.stat();
     if (!stats.isFile()) throw notRegular(name, stats);
+    if (stats.dev !== before.dev || stats.ino !== before.ino) throw new NameRefusal('access_denied', `"${name}" was replaced while it was being opened`);
     return { name, size: stats.size, handle, path: resolved };
   } catch (error) {
     await handle.close();
