@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The entry point: parses the command line and starts a headless role (server,
- * client, keys, demo). Every folder defaults to the one of that name under the
- * current directory and has a flag to point elsewhere.
+ * The entry point: parses the command line and opens the dashboard (no command)
+ * or runs a headless command: server, client, mitm, demo, keys, and history,
+ * replay and export over store/. Every folder defaults to the one of that name
+ * under the current directory and has a flag to point elsewhere.
  */
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';

@@ -77,6 +77,6 @@ export async function runClientCommand(options: ClientCommandOptions, output: Co
   const why = result.alert ? describeAlert(result.alert) : result.reason;
   output.record({ type: 'result', ok: false, kind: result.kind, reason: result.reason, ...(result.alert ? { alert: result.alert } : {}) });
   output.say(`stopped: ${result.kind === 'protocol' && result.reason !== result.alert?.reason ? result.reason : why}`);
-  output.say('nothing was written to received/');
+  if (options.request.op === 'GET') output.say('nothing was written to received/');
   return result.kind === 'protocol' ? EXIT.protocol : result.kind === 'connection' ? EXIT.connection : EXIT.local;
 }

@@ -77,7 +77,7 @@ const EXPECTS: Record<ClientState['name'], string> = {
   ExpectServerHello: 'SERVER_HELLO',
   ExpectServerKeyExchange: 'SERVER_KEY_EXCHANGE',
   ExpectFinished: 'FINISHED',
-  ExpectFileHeader: 'FILE_HEADER or LIST_RESPONSE',
+  ExpectFileHeader: 'FILE_HEADER',
   ExpectFileData: 'FILE_DATA',
   ExpectFileEnd: 'FILE_END',
   ExpectListResponse: 'LIST_RESPONSE',
