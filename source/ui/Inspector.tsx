@@ -38,7 +38,9 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
   const decryption = entry.encrypted
     ? entry.plaintext
       ? `encrypted; decrypted with the session keys (${entry.plaintext.length} bytes of plaintext)`
-      : 'encrypted; not decryptable: its MAC does not check out'
+      : entry.attack === 'dropped'
+        ? 'encrypted; dropped by the attacker before anyone could decrypt it'
+        : 'encrypted; not decrypted: no peer accepted it (its MAC did not check out, or the session had ended)'
     : 'plaintext: anyone on the path can read it';
   return (
     <Box flexDirection="column" width={width}>

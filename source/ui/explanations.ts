@@ -145,7 +145,9 @@ const MESSAGES: Readonly<Record<string, string>> = {
 
 export function explainMessage(message: string): string {
   if (MESSAGES[message] !== undefined) return MESSAGES[message]!;
-  if (message.startsWith('alert ')) return `A fatal alert: the sender stops the session and says why (${message.slice(6)}).`;
+  if (message.startsWith('alert ')) {
+    return `An alert (${message.slice(6)}): at fatal level the sender stops the session and says why in its reason; a warning is noted and the session goes on.`;
+  }
   if (message.startsWith('encrypted')) return 'An encrypted record: without the session keys its content cannot be read, and without the MAC key it cannot be changed unnoticed.';
   return 'A record on the wire.';
 }

@@ -412,7 +412,8 @@ describe('Inspector', () => {
   it('says when an encrypted record could not be decrypted', () => {
     const entry = wireEntry(clean, (candidate) => candidate.message === 'FINISHED');
     const { plaintext: _plaintext, plaintextFields: _fields, ...sealed } = entry;
-    expect(lines(frameOf(<Inspector entry={{ ...sealed, message: 'encrypted handshake' }} fieldCursor={0} rows={30} width={100} />))[0]).toContain('encrypted; not decryptable');
+    expect(lines(frameOf(<Inspector entry={{ ...sealed, message: 'encrypted handshake' }} fieldCursor={0} rows={30} width={140} />))[0]).toContain('encrypted; not decrypted: no peer accepted it');
+    expect(lines(frameOf(<Inspector entry={{ ...sealed, message: 'encrypted handshake', attack: 'dropped' }} fieldCursor={0} rows={30} width={140} />))[0]).toContain('encrypted; dropped by the attacker');
   });
 });
 
