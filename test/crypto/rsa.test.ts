@@ -6,13 +6,16 @@
  * uses SHA-256 (node:crypto decrypts what the wrapper encrypts and the other way
  * round); RSA-PSS uses SHA-256 and a 32-byte salt (not node-rsa's default 20); a
  * tampered message or signature does not verify; and keys that are not RSA-2048/65537
- * in the expected encodings are refused with an RsaKeyError.
+ * in the expected encodings are refused with an RsaKeyError. Decryption runs through
+ * node:crypto with node-rsa's export of the key, so node-rsa itself is crossed with it
+ * both ways, and refuses what it refuses.
  */
 import { execFileSync } from 'node:child_process';
 import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, privateDecrypt, publicEncrypt, sign, verify } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import NodeRSA from 'node-rsa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex, utf8 } from '../../source/crypto/bytes.js';
 import { randomBytes } from '../../source/crypto/hash.js';
@@ -139,6 +142,50 @@ describe('RSA-OAEP with SHA-256', () => {
     expect(() => key.decrypt(other.publicKey.encrypt(randomBytes(32)))).toThrow();
     expect(() => key.decrypt(flipped(key.publicKey.encrypt(randomBytes(32)), 100))).toThrow();
     expect(() => key.decrypt(new Uint8Array(RSA_BYTES - 1))).toThrow(new RangeError('"ciphertext" expected 256 bytes, got 255'));
+  });
+});
+
+describe('decryption through node:crypto, crossed with node-rsa itself', () => {
+  const nodeRsa = (pem: string) =>
+    new NodeRSA(pem, 'pkcs1-private-pem', { encryptionScheme: { scheme: 'pkcs1_oaep', hash: 'sha256' }, signingScheme: { scheme: 'pss', hash: 'sha256', saltLength: 32 } });
+
+  it('decrypts what node-rsa encrypted, to the bytes node-rsa decrypts it to', () => {
+    const secret = randomBytes(32);
+    const ciphertext = nodeRsa(key.toPem()).encrypt(secret);
+    expect(toHex(key.decrypt(ciphertext))).toBe(toHex(secret));
+    expect(toHex(nodeRsa(key.toPem()).decrypt(ciphertext))).toBe(toHex(secret));
+  });
+
+  it('encrypts (with node-rsa) what node-rsa decrypts, and node-rsa decrypts what node:crypto encrypted', () => {
+    const secret = randomBytes(32);
+    expect(toHex(nodeRsa(key.toPem()).decrypt(key.publicKey.encrypt(secret)))).toBe(toHex(secret));
+    const native = publicEncrypt({ key: key.publicKey.toPem(), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, secret);
+    expect(toHex(nodeRsa(key.toPem()).decrypt(native))).toBe(toHex(secret));
+    expect(toHex(key.decrypt(native))).toBe(toHex(secret));
+  });
+
+  it('refuses what node-rsa refuses, with the same words whatever is wrong', () => {
+    const valid = key.publicKey.encrypt(randomBytes(32));
+    const refused = [
+      publicEncrypt({ key: key.publicKey.toPem(), padding: constants.RSA_PKCS1_OAEP_PADDING }, randomBytes(32)),
+      other.publicKey.encrypt(randomBytes(32)),
+      flipped(valid, 0),
+      flipped(valid, RSA_BYTES - 1),
+      new Uint8Array(RSA_BYTES).fill(0xff),
+      new Uint8Array(RSA_BYTES),
+    ];
+    const messages = refused.map((ciphertext) => {
+      expect(() => nodeRsa(key.toPem()).decrypt(ciphertext)).toThrow();
+      return thrown(() => key.decrypt(ciphertext)).message;
+    });
+    expect(new Set(messages)).toEqual(new Set(['the ciphertext is not an RSA-OAEP-SHA256 encryption under this key']));
+  });
+
+  it('signs with node-rsa what node-rsa and node:crypto verify, after decrypting with the same key', () => {
+    key.decrypt(key.publicKey.encrypt(randomBytes(32)));
+    const signature = key.sign(message);
+    expect(nodeRsa(key.toPem()).verify(message, signature)).toBe(true);
+    expect(verify('sha256', message, { key: key.publicKey.toPem(), ...pss(32) }, signature)).toBe(true);
   });
 });
 
