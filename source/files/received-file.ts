@@ -91,8 +91,8 @@ export class ReceivedFile {
       try {
         await handle.datasync();
         this.#handle = undefined;
-        await handle.close();
-        const parent = await this.#createParentInside();
+        // Neither waits for the other: closing the file, and checking (or making) the folders it goes to.
+        const [parent] = await Promise.all([this.#createParentInside(), handle.close()]);
         const finalPath = join(parent, ...this.#parts.slice(-1));
         await rename(this.temporaryPath, finalPath);
         this.#state = 'committed';

@@ -93,7 +93,7 @@ async function fetchInto(receivedDir: string) {
 const CASES: ReadonlyArray<readonly [string, () => void, RegExp]> = [
   ['opening the temporary file (EACCES)', () => trackTemporaries(failure('EACCES', 'open')), /EACCES/],
   ['the first write (ENOSPC)', () => { trackTemporaries(); failHandle('write', 1, failure('ENOSPC', 'write')); }, /ENOSPC/],
-  ['a write in the middle of the file (EIO)', () => { trackTemporaries(); failHandle('write', 20, failure('EIO', 'write')); }, /EIO/],
+  ['a write in the middle of the file (EIO)', () => { trackTemporaries(); failHandle('write', 2, failure('EIO', 'write')); }, /EIO/],
   ['the sync before the rename (EIO)', () => { trackTemporaries(); failHandle('datasync', 1, failure('EIO', 'fdatasync')); }, /EIO/],
   ['the rename into place (EXDEV)', () => { trackTemporaries(); failRename(failure('EXDEV', 'rename')); }, /EXDEV/],
 ];
