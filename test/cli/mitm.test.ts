@@ -65,6 +65,17 @@ describe('tls-tui mitm between tls-tui server and tls-tui client', () => {
     expect(relay.output()).toContain(`mitm (${mode})`);
     expect(await readdir(received)).toEqual([]);
 
+    // The relay's transcript replays, with the records it changed marked.
+    const history = await runCli(['history', '--json'], root);
+    const sessions = history.stdout.trim().split('\n').map((line) => JSON.parse(line) as { meta: { id: string; kind: string; mode: string } });
+    const kept = sessions.filter(({ meta }) => meta.kind === 'relay' && meta.mode === mode).at(-1);
+    expect(kept).toBeDefined();
+    const replay = await runCli(['replay', kept!.meta.id], root);
+    expect(replay.stderr).toBe('');
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toContain(`attacker ${mode}`);
+    expect(replay.stdout).toMatch(/\[(rewritten|dropped|injected)\]/);
+
     const honest = await runCli(['client', '--port', String(server.port), '--file', 'notes.bin', '--keystore', 'keystore', '--received', received], root);
     expect(honest.code).toBe(0);
   }, 30_000);
