@@ -30,30 +30,27 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
   ];
   const selected = all[Math.min(fieldCursor, all.length - 1)];
   const bytes = selected?.layer === 'decrypted' && entry.plaintext ? entry.plaintext : entry.record;
-  const fieldRows = Math.max(3, Math.floor((rows - 4) / 2));
-  const hexRows = Math.max(2, rows - 4 - fieldRows);
+  const fixedRows = 5 + (entry.secret ? 1 : 0);
+  const fieldRows = Math.max(3, Math.floor((rows - fixedRows) / 2));
+  const hexRows = Math.max(2, rows - fixedRows - fieldRows);
+  const nameWidth = Math.min(Math.max(5, ...all.map((row) => row.field.name.length)), Math.max(16, Math.floor(width * 0.4)));
   const { start, end } = listWindow(all.length, fieldCursor, fieldRows);
   const highlight = selected ? { start: selected.field.offset, end: selected.field.offset + selected.field.length } : undefined;
   const dump = hexLines(bytes, highlight, hexWindowStart(highlight?.start ?? 0, hexRows, bytes.length), hexRows);
-  const decryption = entry.encrypted
-    ? entry.plaintext
-      ? `encrypted; decrypted with the session keys (${entry.plaintext.length} bytes of plaintext)`
-      : entry.attack === 'dropped'
-        ? 'encrypted; dropped by the attacker before anyone could decrypt it'
-        : 'encrypted; not decrypted: no peer accepted it (its MAC did not check out, or the session had ended)'
-    : 'plaintext: anyone on the path can read it';
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold wrap="truncate-end">{`${entry.message}  ${entry.hop}  ${entry.size} bytes  ${decryption}`}</Text>
+      <Text bold wrap="truncate-end">{`${entry.message}  ${entry.hop}  ${entry.size} bytes`}</Text>
+      <Text wrap="truncate-end">{exposure(entry)}</Text>
+      {entry.secret ? <Text wrap="truncate-end">{`secret inside, as the ${entry.from} encrypted it: ${Buffer.from(entry.secret).toString('hex')}`}</Text> : null}
       {entry.size > entry.record.length ? <Text dimColor wrap="truncate-end">{`the transcript kept the first ${entry.record.length} of its ${entry.size} bytes`}</Text> : null}
       <Text wrap="truncate-end" dimColor>{entry.note ? `attacker: ${entry.note}` : explainMessage(entry.message)}</Text>
-      <Text dimColor wrap="truncate-end">{'  layer     offset  length  field                      value'}</Text>
+      <Text dimColor wrap="truncate-end">{`  layer     offset  length  ${'field'.padEnd(nameWidth)} value`}</Text>
       {all.slice(start, end).map((row, offset) => {
         const index = start + offset;
         const { field } = row;
         return (
           <Text key={`${row.layer}-${index}`} wrap="truncate-end" inverse={index === fieldCursor}>
-            {`${index === fieldCursor ? '›' : ' '} ${row.layer.padEnd(9)} ${String(field.offset).padStart(6)}  ${String(field.length).padStart(6)}  ${field.name.padEnd(26).slice(0, 26)} ${field.value}`}
+            {`${index === fieldCursor ? '›' : ' '} ${row.layer.padEnd(9)} ${String(field.offset).padStart(6)}  ${String(field.length).padStart(6)}  ${fit(field.name, nameWidth)} ${field.value}`}
           </Text>
         );
       })}
@@ -69,4 +66,23 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
       ))}
     </Box>
   );
+}
+
+/** Who can read the record: the session keys, the recipient's RSA key, or anyone on the path. */
+function exposure(entry: WireEntry): string {
+  if (entry.encrypted) {
+    if (entry.plaintext) return `encrypted; decrypted with the session keys (${entry.plaintext.length} bytes of plaintext)`;
+    return entry.attack === 'dropped'
+      ? 'encrypted; dropped by the attacker before anyone could decrypt it'
+      : 'encrypted; not decrypted: no peer accepted it (its MAC did not check out, or the session had ended)';
+  }
+  const recipient = KEY_EXCHANGE_RECIPIENT[entry.message];
+  if (recipient) return `in the clear, but its secret is RSA-OAEP encrypted to the ${recipient}'s public key: only the ${recipient}'s private key opens it`;
+  return 'plaintext: anyone on the path can read it';
+}
+
+const KEY_EXCHANGE_RECIPIENT: Readonly<Record<string, string>> = { CLIENT_KEY_EXCHANGE: 'server', SERVER_KEY_EXCHANGE: 'client' };
+
+function fit(text: string, width: number): string {
+  return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;
 }

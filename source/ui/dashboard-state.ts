@@ -39,6 +39,8 @@ export interface ProgressView {
 export interface PeerView {
   readonly steps: Readonly<Record<string, StepView>>;
   readonly progress?: ProgressView;
+  /** The 32-byte secret this peer agreed, once it has derived the keys. */
+  readonly secret?: Uint8Array;
 }
 
 export interface WireEntry {
@@ -55,6 +57,8 @@ export interface WireEntry {
   readonly fields: readonly WireField[];
   readonly plaintext?: Uint8Array;
   readonly plaintextFields?: readonly WireField[];
+  /** In a key exchange message: the secret its sender encrypted, once the sender has said. */
+  readonly secret?: Uint8Array;
   /** What the attacker did to it, when it passed through the attacker. */
   readonly attack?: AttackEvent['kind'];
   readonly note?: string;
@@ -272,6 +276,11 @@ function applyPeerEvent(state: DashboardState, event: PeerEvent | AttackEvent, a
     }
     case 'wire':
       return event.action === 'sent' ? addWireEntry(state, fromPeer(state, event)) : state;
+    case 'keys': {
+      // The sender of a key exchange knows the secret inside it; now the inspector can show it.
+      const wire = state.wire.map((entry) => (entry.from === event.role && KEY_EXCHANGES.has(entry.message) ? { ...entry, secret: event.secret } : entry));
+      return { ...state, wire, [event.role]: { ...state[event.role], secret: event.secret } };
+    }
     case 'attack':
       if (event.kind === 'note' || event.kind === 'read') {
         return { ...state, attackNotes: [...state.attackNotes, event.kind === 'read' ? `read: ${event.detail}` : event.detail] };
@@ -286,6 +295,8 @@ function attackerOn(state: DashboardState): boolean {
   return (state.session?.mode ?? state.settings.mode) !== 'off';
 }
 
+const KEY_EXCHANGES: ReadonlySet<string> = new Set(['CLIENT_KEY_EXCHANGE', 'SERVER_KEY_EXCHANGE']);
+
 function fromPeer(state: DashboardState, event: WireEvent): Omit<WireEntry, 'id'> {
   const to = event.role === 'client' ? 'server' : 'client';
   return {
@@ -298,6 +309,7 @@ function fromPeer(state: DashboardState, event: WireEvent): Omit<WireEntry, 'id'
     record: event.record,
     fields: event.fields,
     ...(event.plaintext ? { plaintext: event.plaintext, plaintextFields: event.plaintextFields ?? [] } : {}),
+    ...(KEY_EXCHANGES.has(event.message) && state[event.role].secret ? { secret: state[event.role].secret } : {}),
   };
 }
 

@@ -342,8 +342,9 @@ describe('Inspector', () => {
     const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_HELLO');
     const frame = frameOf(<Inspector entry={entry} fieldCursor={0} rows={30} width={100} />);
     const rows = lines(frame);
-    expect(rows[0]).toBe(`CLIENT_HELLO  client → server  ${entry.record.length} bytes  plaintext: anyone on the path can read it`);
-    expect(rows[1]).toBe(explainMessage('CLIENT_HELLO'));
+    expect(rows[0]).toBe(`CLIENT_HELLO  client → server  ${entry.record.length} bytes`);
+    expect(rows[1]).toBe('plaintext: anyone on the path can read it');
+    expect(rows[2]).toBe(explainMessage('CLIENT_HELLO'));
     for (const field of entry.fields) {
       expect(frame).toMatch(new RegExp(`record +${field.offset} +${field.length} +${field.name.replace(/[()]/g, '\\$&')}`));
     }
@@ -384,8 +385,8 @@ describe('Inspector', () => {
     const entry = wireEntry(clean, (candidate) => candidate.message === message && candidate.from === from);
     expect(entry.encrypted).toBe(true);
     const frame = frameOf(<Inspector entry={entry} fieldCursor={0} rows={40} width={100} />);
-    // The first line is cut at the terminal's 100 columns.
-    expect(lines(frame)[0]).toBe(`${message}  ${entry.hop}  ${entry.record.length} bytes  encrypted; decrypted with the session keys (${entry.plaintext!.length} bytes of plaintext)`.slice(0, 99) + '…');
+    expect(lines(frame)[0]).toBe(`${message}  ${entry.hop}  ${entry.record.length} bytes`);
+    expect(lines(frame)[1]).toBe(`encrypted; decrypted with the session keys (${entry.plaintext!.length} bytes of plaintext)`);
     expect(frame).toMatch(/record +5 +\d+ +ciphertext/);
     expect(frame).toMatch(/record +\d+ +32 +mac \(HMAC-SHA256\)/);
     for (const name of decrypted) expect(frame).toMatch(new RegExp(`decrypted +\\d+ +\\d+ +${name} `));
@@ -406,14 +407,35 @@ describe('Inspector', () => {
     const frame = frameOf(<Inspector entry={entry} fieldCursor={0} rows={30} width={100} />);
     expect(lines(frame)[0]).toContain('SERVER_HELLO  mitm → client');
     expect(entry.note).toMatch(/^replaced the server's certificate/);
-    expect(lines(frame)[1]!.startsWith(`attacker: ${entry.note}`.slice(0, 90))).toBe(true);
+    expect(lines(frame)[2]!.startsWith(`attacker: ${entry.note}`.slice(0, 90))).toBe(true);
   });
 
   it('says when an encrypted record could not be decrypted', () => {
     const entry = wireEntry(clean, (candidate) => candidate.message === 'FINISHED');
     const { plaintext: _plaintext, plaintextFields: _fields, ...sealed } = entry;
-    expect(lines(frameOf(<Inspector entry={{ ...sealed, message: 'encrypted handshake' }} fieldCursor={0} rows={30} width={140} />))[0]).toContain('encrypted; not decrypted: no peer accepted it');
-    expect(lines(frameOf(<Inspector entry={{ ...sealed, message: 'encrypted handshake', attack: 'dropped' }} fieldCursor={0} rows={30} width={140} />))[0]).toContain('encrypted; dropped by the attacker');
+    expect(lines(frameOf(<Inspector entry={{ ...sealed, message: 'encrypted handshake' }} fieldCursor={0} rows={30} width={140} />))[1]).toContain('encrypted; not decrypted: no peer accepted it');
+    expect(lines(frameOf(<Inspector entry={{ ...sealed, message: 'encrypted handshake', attack: 'dropped' }} fieldCursor={0} rows={30} width={140} />))[1]).toContain('encrypted; dropped by the attacker');
+  });
+
+  it.each([
+    ['CLIENT_KEY_EXCHANGE', 'client', 'server'],
+    ['SERVER_KEY_EXCHANGE', 'server', 'client'],
+  ] as const)('says a %s is readable only by the %s\'s recipient, and shows the secret inside', (message, from, recipient) => {
+    const entry = wireEntry(clean, (candidate) => candidate.message === message);
+    expect(entry.from).toBe(from);
+    expect(clean[from].secret).toHaveLength(32);
+    expect(entry.secret).toEqual(clean[from].secret);
+    const rows = lines(frameOf(<Inspector entry={entry} fieldCursor={0} rows={30} width={140} />));
+    expect(rows[1]).toBe(`in the clear, but its secret is RSA-OAEP encrypted to the ${recipient}'s public key: only the ${recipient}'s private key opens it`);
+    expect(rows[2]).toBe(`secret inside, as the ${from} encrypted it: ${toHex(entry.secret!)}`);
+    // The field name is whole, not cut at a fixed column.
+    expect(rows.some((row) => /record +\d+ +\d+ +encrypted_secret \(RSA-OAEP\) /.test(row))).toBe(true);
+  });
+
+  it('shows a key exchange without a secret when its sender never said it (an attacker\'s rewrite)', () => {
+    const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_KEY_EXCHANGE');
+    const { secret: _secret, ...unknown } = entry;
+    expect(frameOf(<Inspector entry={unknown} fieldCursor={0} rows={30} width={140} />)).not.toContain('secret inside');
   });
 });
 

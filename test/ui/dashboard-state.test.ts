@@ -106,14 +106,20 @@ describe('a clean session through a ConnectionPair', () => {
     expect(hello.plaintext).toBeUndefined();
   });
 
-  it('ignores the events the panes do not show (keys, file data, received records)', () => {
+  it('ignores the events the panes do not show (file data, received records); keys only add the secret', () => {
     const recorded = pairSession(pki, { files: NOTES });
     const shown = recorded.log.filter((event) => event.type === 'step' || event.type === 'progress' || isSentWire(event));
     const all = stateAfter(engineEvents(recorded, 0));
     const only = stateAfter(engineEvents({ ...recorded, log: shown }, 0));
-    expect(all.client).toEqual(only.client);
-    expect(all.server).toEqual(only.server);
-    expect(all.wire).toEqual(only.wire);
+    const { secret: clientSecret, ...client } = all.client;
+    const { secret: serverSecret, ...server } = all.server;
+    expect(client).toEqual(only.client);
+    expect(server).toEqual(only.server);
+    expect(all.wire.map(({ secret: _secret, ...entry }) => entry)).toEqual(only.wire);
+    // Both sides agreed one secret, and it is what the key exchanges carried.
+    expect(clientSecret).toHaveLength(32);
+    expect(serverSecret).toEqual(clientSecret);
+    expect(all.wire.filter((entry) => entry.secret !== undefined).map((entry) => entry.message)).toEqual(['CLIENT_KEY_EXCHANGE', 'SERVER_KEY_EXCHANGE']);
   });
 });
 
