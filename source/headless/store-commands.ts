@@ -11,8 +11,9 @@ import { SESSION_LINE_HEADING, sessionLine } from '../store/session-line.js';
 import { findSession, listSessions, type Transcript } from '../store/session-store.js';
 import { bytesReplacer } from '../store/json-bytes.js';
 import { dashboardReducer, initialState } from '../ui/dashboard-state.js';
-import { replayEvents } from '../ui/replay.js';
+import { omittedRecords, replayEvents } from '../ui/replay.js';
 import { STATUS_SYMBOLS } from '../ui/symbols.js';
+import { wireRows } from '../ui/wire-rows.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandOutput } from './output.js';
 
@@ -52,12 +53,16 @@ export async function runReplayCommand(options: { readonly store: string; readon
   }
   for (const note of state.attackNotes) output.say(`attacker: ${note}`);
   output.say('wire:');
-  state.wire.forEach((entry, index) => {
+  for (const row of wireRows(state.wire, state.wireOmitted)) {
+    if (row.kind === 'omitted') {
+      output.say(`       ${row.text}`);
+      continue;
+    }
+    const { entry, index } = row;
     const mark = entry.attack && entry.attack !== 'forwarded' ? `  [${entry.attack}]` : '';
     output.say(`  ${String(index + 1).padStart(3)}  ${entry.hop.padEnd(16)} ${entry.message.padEnd(22)} ${String(entry.size).padStart(6)} B  ${entry.encrypted ? 'encrypted' : 'plaintext'}${mark}`);
-  });
-  for (const [kind, count] of Object.entries(state.wireOmitted)) output.say(`  … ${count} more ${kind} records`);
-  for (const [kind, count] of Object.entries(transcript.outcome?.omitted ?? {})) output.say(`  (${count} ${kind} records were not kept in the transcript)`);
+  }
+  for (const [kind, count] of Object.entries(omittedRecords(transcript).other)) output.say(`  (${count} ${kind} records were not kept in the transcript)`);
   if (state.result) output.say(`${state.result.ok ? '✔' : '✘'} ${state.result.text}`);
   output.record({ type: 'replay', meta, complete: transcript.complete, client: state.client.steps, server: state.server.steps, result: state.result ?? null });
   return EXIT.ok;

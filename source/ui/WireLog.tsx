@@ -1,13 +1,13 @@
 /**
  * Every record of the session in order: which hop it crossed, what it is, its
  * size and whether it was encrypted, with the attacker's rewrites highlighted.
- * Long runs of the same message are counted rather than listed.
+ * Long runs of the same message are counted rather than listed, where they went by.
  */
 import { Box, Text } from 'ink';
-import { formatCount } from '../protocol/units.js';
 import type { WireEntry } from './dashboard-state.js';
 import { listWindow } from './list-window.js';
 import { tint } from './theme.js';
+import { wireRows } from './wire-rows.js';
 
 export interface WireLogProps {
   readonly entries: readonly WireEntry[];
@@ -25,14 +25,17 @@ const ATTACK_MARKS: Readonly<Record<string, { readonly mark: string; readonly co
 };
 
 export function WireLog({ entries, omitted, cursor, focused, rows }: WireLogProps) {
-  const omittedLines = Object.entries(omitted).map(([kind, count]) => `… ${formatCount(count)} more ${kind} records, not listed`);
-  const listRows = Math.max(1, rows - 1 - Math.min(omittedLines.length, 2));
-  const { start, end } = listWindow(entries.length, cursor, listRows);
+  const all = wireRows(entries, omitted);
+  const selectedRow = Math.max(0, all.findIndex((row) => row.kind === 'record' && row.index === cursor));
+  const { start, end } = listWindow(all.length, selectedRow, Math.max(1, rows - 1));
   return (
     <Box flexDirection="column">
       <Text dimColor wrap="truncate-end">{`wire: ${entries.length} record${entries.length === 1 ? '' : 's'}${entries.length ? '  (Enter inspects the selected one)' : ''}`}</Text>
-      {entries.slice(start, end).map((entry, offset) => {
-        const index = start + offset;
+      {all.slice(start, end).map((row) => {
+        if (row.kind === 'omitted') {
+          return <Text key={row.text} dimColor wrap="truncate-end">{`     ${row.text}`}</Text>;
+        }
+        const { entry, index } = row;
         const selected = index === cursor;
         const attack = entry.attack ? ATTACK_MARKS[entry.attack] : undefined;
         return (
@@ -45,9 +48,6 @@ export function WireLog({ entries, omitted, cursor, focused, rows }: WireLogProp
           </Text>
         );
       })}
-      {omittedLines.slice(0, 2).map((line) => (
-        <Text key={line} dimColor wrap="truncate-end">{line}</Text>
-      ))}
     </Box>
   );
 }

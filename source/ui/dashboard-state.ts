@@ -10,6 +10,7 @@ import type { SessionSummary } from '../store/session-store.js';
 import type { AttackEvent, Direction, PeerEvent, WireEvent } from '../protocol/events.js';
 import { describeRecord, type WireField } from '../protocol/fields.js';
 import { type Role, stepsOf, type StepStatus } from '../protocol/steps.js';
+import { wireKind } from './wire-rows.js';
 
 export type Focus = 'files' | 'received' | 'wire' | 'client' | 'server';
 export const FOCUS_ORDER: readonly Focus[] = ['files', 'received', 'wire', 'client', 'server'];
@@ -120,7 +121,8 @@ export type EngineEvent =
   | { readonly type: 'peer'; readonly event: PeerEvent | AttackEvent; readonly at: number }
   | { readonly type: 'held'; readonly role: Role | 'attacker'; readonly message: string }
   | { readonly type: 'released' }
-  | { readonly type: 'session-end'; readonly result: SessionResult }
+  /** `omitted`: records a transcript did not keep, by the wire log's "sender message". */
+  | { readonly type: 'session-end'; readonly result: SessionResult; readonly omitted?: Readonly<Record<string, number>> }
   | { readonly type: 'notice'; readonly text: string }
   | { readonly type: 'history'; readonly sessions: readonly SessionSummary[] };
 
@@ -247,8 +249,11 @@ function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardS
         overlay: state.overlay === 'inspector' ? 'none' : state.overlay,
         notice: undefined,
       };
-    case 'session-end':
-      return { ...state, running: false, held: undefined, result: event.result, notice: undefined };
+    case 'session-end': {
+      const wireOmitted = { ...state.wireOmitted };
+      for (const [kind, count] of Object.entries(event.omitted ?? {})) wireOmitted[kind] = (wireOmitted[kind] ?? 0) + count;
+      return { ...state, running: false, held: undefined, result: event.result, notice: undefined, wireOmitted };
+    }
     case 'held':
       return { ...state, held: { role: event.role, message: event.message } };
     case 'released':
@@ -341,8 +346,8 @@ function equalRecords(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 function addWireEntry(state: DashboardState, entry: Omit<WireEntry, 'id'>): DashboardState {
-  const kind = `${entry.from} ${entry.message}`;
-  const kept = state.wire.reduce((count, existing) => count + (existing.from === entry.from && existing.message === entry.message ? 1 : 0), 0);
+  const kind = wireKind(entry);
+  const kept = state.wire.reduce((count, existing) => count + (wireKind(existing) === kind ? 1 : 0), 0);
   if (kept >= WIRE_KEEP_PER_KIND && entry.attack !== 'rewritten') {
     return { ...state, wireOmitted: { ...state.wireOmitted, [kind]: (state.wireOmitted[kind] ?? 0) + 1 } };
   }

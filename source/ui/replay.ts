@@ -29,9 +29,31 @@ export function replayEvents(transcript: Transcript): EngineEvent[] {
   ];
   if (outcome !== undefined) {
     const text = outcome.ok ? (outcome.reason ?? 'complete') : `stopped: ${outcome.alert && !outcome.reason ? describeAlert(outcome.alert) : (outcome.reason ?? 'failed')}`;
-    events.push({ type: 'session-end', result: { ok: outcome.ok, text } });
+    events.push({ type: 'session-end', result: { ok: outcome.ok, text }, omitted: omittedRecords(transcript).listed });
   }
   return events;
+}
+
+/**
+ * The records a transcript left out (file data past its cap), split into those the
+ * wire log can count with their kind ("server FILE_DATA", by sender as it lists
+ * them) and the rest, by the transcript's own names.
+ */
+export function omittedRecords(transcript: Transcript): { readonly listed: Record<string, number>; readonly other: Record<string, number> } {
+  const listed: Record<string, number> = {};
+  const other: Record<string, number> = {};
+  for (const [kind, count] of Object.entries(transcript.outcome?.omitted ?? {})) {
+    const [role, action, message] = kind.split(' ');
+    const sender = action === 'sent' ? role : role === 'client' ? 'server' : 'client';
+    if ((role === 'client' || role === 'server') && message === 'FILE_DATA' && (action === 'sent' || action === 'received')) {
+      // A record received is listed as its sender's, unless the sender's own transcript lines are there too.
+      if (action === 'received' && transcript.meta.roles.includes(sender)) continue;
+      listed[`${sender} ${message}`] = (listed[`${sender} ${message}`] ?? 0) + count;
+    } else {
+      other[kind] = count;
+    }
+  }
+  return { listed, other };
 }
 
 /**

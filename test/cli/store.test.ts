@@ -99,4 +99,17 @@ describe('store/ from the command line', () => {
     expect(JSON.parse(await readFile(exported, 'utf8'))).toMatchObject({ meta: { id: session!.meta.id }, complete: true });
     expect((await readdir(root)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   }, 60_000);
+
+  it('replay counts the file records it does not list where they went by, before FILE_END', async () => {
+    await writeFile(join(root, 'public', 'big.bin'), Buffer.alloc(400_000, 7));
+    const client = await runCli(['client', '--port', String(server.port), '--file', 'big.bin', '--keystore', 'keystore', '--store', 'big-store'], root);
+    expect(client.code).toBe(0);
+    const replay = await runCli(['replay', 'last', '--store', 'big-store'], root);
+    expect(replay.code).toBe(0);
+    const lines = replay.stdout.split('\n');
+    const count = lines.findIndex((line) => /more server FILE_DATA records, not listed/.test(line));
+    expect(count).toBeGreaterThan(0);
+    expect(lines[count - 1]).toMatch(/server → client\s+FILE_DATA /);
+    expect(lines[count + 1]).toMatch(/server → client\s+FILE_END /);
+  }, 30_000);
 });

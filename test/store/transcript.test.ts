@@ -124,6 +124,15 @@ describe('transcripts', () => {
     expect(truncated.length).toBeGreaterThan(0);
   });
 
+  it('replay counts the records the transcript left out as the live wire log did', async () => {
+    const events = session(1024 * 1024);
+    const original = live(events);
+    const replayed = dashboardReducer(initialState(), { type: 'engine', events: replayEvents(await readTranscript(record(events).path)) });
+    expect(original.wireOmitted['server FILE_DATA']).toBeGreaterThan(40);
+    expect(replayed.wireOmitted).toEqual(original.wireOmitted);
+    expect(wireSummary(replayed)).toEqual(wireSummary(original));
+  });
+
   it('never share a file: each writer gets its own, even opened in the same millisecond', () => {
     const writers = Array.from({ length: 50 }, () => TranscriptWriter.open(dir, { kind: 'server', roles: ['server'], mode: 'off' }, new Date(NOW)));
     expect(new Set(writers.map((writer) => writer.path)).size).toBe(50);

@@ -321,6 +321,11 @@ describe('WireLog', () => {
     const omitted = big.wireOmitted['server FILE_DATA']!;
     const frame = frameOf(<WireLog entries={big.wire} omitted={big.wireOmitted} cursor={0} focused rows={40} />);
     expect(frame).toContain(`… ${omitted} more server FILE_DATA records, not listed`);
+    // The count stands where those records went by: after the last FILE_DATA listed, before FILE_END.
+    const rows = lines(frame);
+    const count = rows.findIndex((row) => row.includes('more server FILE_DATA records'));
+    expect(rows[count - 1]).toMatch(/server → client +FILE_DATA /);
+    expect(rows[count + 1]).toMatch(/server → client +FILE_END /);
     expect(frameOf(<WireLog entries={[]} omitted={{ 'server FILE_DATA': 12_345 }} cursor={0} focused rows={5} />)).toContain('… 12,345 more server FILE_DATA records, not listed');
   });
 

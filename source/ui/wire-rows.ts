@@ -1,0 +1,30 @@
+/**
+ * The wire log as rows: each record kept, and where a long run of one message was
+ * counted instead of listed, a line saying so right after the last one listed,
+ * so the count sits where those records went by (before FILE_END, not after the
+ * close).
+ */
+import { formatCount } from '../protocol/units.js';
+import type { WireEntry } from './dashboard-state.js';
+
+export type WireRow =
+  | { readonly kind: 'record'; readonly entry: WireEntry; readonly index: number }
+  | { readonly kind: 'omitted'; readonly text: string };
+
+/** Records are grouped as the reducer counts them: by sender and message. */
+export function wireKind(entry: Pick<WireEntry, 'from' | 'message'>): string {
+  return `${entry.from} ${entry.message}`;
+}
+
+export function wireRows(entries: readonly WireEntry[], omitted: Readonly<Record<string, number>>): WireRow[] {
+  const lastOfKind = new Map(entries.map((entry, index) => [wireKind(entry), index] as const));
+  const after = new Map<number, WireRow[]>();
+  const atEnd: WireRow[] = [];
+  for (const [kind, count] of Object.entries(omitted)) {
+    const row: WireRow = { kind: 'omitted', text: `… ${formatCount(count)} more ${kind} records, not listed` };
+    const index = lastOfKind.get(kind);
+    if (index === undefined) atEnd.push(row);
+    else after.set(index, [...(after.get(index) ?? []), row]);
+  }
+  return [...entries.flatMap((entry, index): WireRow[] => [{ kind: 'record', entry, index }, ...(after.get(index) ?? [])]), ...atEnd];
+}
