@@ -1,0 +1,64 @@
+/**
+ * The text prompt as a terminal feeds it: keys one read at a time, and runs of
+ * backspaces (a held key, a fast typist) in one read, which must erase, not type.
+ */
+import { render } from 'ink-testing-library';
+import { useState } from 'react';
+import { stripVTControlCharacters } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TextPrompt } from '../../source/ui/TextPrompt.js';
+import { applyTyped } from '../../source/ui/typed-text.js';
+
+describe('applyTyped', () => {
+  it.each([
+    ['notes.txt\x7f\x7f\x7f', 'notes.'],
+    ['ab\b', 'a'],
+    ['a\x7f\x7f\x7f', ''],
+    ['x\x1b[Ay', 'xy'],
+    ['x\x1bOBy', 'xy'],
+    ['line\none\ttab\x00nul', 'lineonetabnul'],
+    ['../keystore/\u2025\uff0e%2e', '../keystore/\u2025\uff0e%2e'],
+    ['na\u200bme', 'na\u200bme'],
+  ])('%j holds %j', (typed, held) => {
+    expect(applyTyped(typed)).toBe(held);
+  });
+});
+
+const mounted: Array<{ unmount: () => void }> = [];
+afterEach(() => mounted.splice(0).forEach((instance) => instance.unmount()));
+
+function Prompt({ onValue }: { readonly onValue: (value: string) => void }) {
+  const [value, setValue] = useState('');
+  return <TextPrompt label="request name:" value={value} onChange={(next) => (setValue(next), onValue(next))} onSubmit={() => {}} />;
+}
+
+/** Polls until `check` holds, for at most five seconds. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('TextPrompt', () => {
+  it('erases with a run of backspaces that arrives in one read', { timeout: 30_000 }, async () => {
+    const values: string[] = [];
+    const app = render(<Prompt onValue={(value) => values.push(value)} />);
+    mounted.push(app);
+    // Each key is written once the one before it is on screen, as a person types.
+    const type = async (keys: string, expected: string) => {
+      const before = values.length;
+      app.stdin.write(keys);
+      await until(() => values.length > before, `${JSON.stringify(keys)} to land`);
+      expect(values.at(-1)).toBe(expected);
+      await until(() => stripVTControlCharacters(app.lastFrame() ?? '').trimEnd() === `request name: ${expected}`, `the frame to show ${JSON.stringify(expected)}`);
+    };
+    // Ink starts reading its input in an effect, just after the first frame.
+    await until(() => app.stdin.listenerCount('readable') > 0, 'the prompt to listen');
+    let typed = '';
+    for (const key of 'secret.key') await type(key, (typed += key));
+    await type('\x7f\x7f\x7f\x7f', 'secret');
+    await type('\x7f', 'secre');
+  });
+});
