@@ -43,15 +43,16 @@ export function omittedRecords(transcript: Transcript): { readonly listed: Recor
   const listed: Record<string, number> = {};
   const other: Record<string, number> = {};
   for (const [kind, count] of Object.entries(transcript.outcome?.omitted ?? {})) {
-    const [role, action, message] = kind.split(' ');
-    const sender = action === 'sent' ? role : role === 'client' ? 'server' : 'client';
-    if ((role === 'client' || role === 'server') && message === 'FILE_DATA' && (action === 'sent' || action === 'received')) {
-      // A record received is listed as its sender's, unless the sender's own transcript lines are there too.
-      if (action === 'received' && transcript.meta.roles.includes(sender)) continue;
-      listed[`${sender} ${message}`] = (listed[`${sender} ${message}`] ?? 0) + count;
-    } else {
+    const match = /^(client|server) (sent|received) FILE_DATA$/.exec(kind);
+    if (match === null) {
       other[kind] = count;
+      continue;
     }
+    const [, role, action] = match;
+    const sender = action === 'sent' ? role! : role === 'client' ? 'server' : 'client';
+    // A record received is listed as its sender's, unless the sender's own lines are in the transcript too.
+    if (action === 'received' && transcript.meta.roles.includes(sender)) continue;
+    listed[`${sender} FILE_DATA`] = (listed[`${sender} FILE_DATA`] ?? 0) + count;
   }
   return { listed, other };
 }
