@@ -28,6 +28,9 @@ export interface ClientCommandOptions {
   readonly store: StoreOptions;
 }
 
+/** Why a response accepted under --insecure proves nothing about who sent it. */
+const UNAUTHENTICATED = 'the server certificate was not verified (--insecure), so anyone on the path could have sent it';
+
 export async function runClientCommand(options: ClientCommandOptions, output: CommandOutput): Promise<number> {
   const keystore = await loadKeystore(options.keystore, output);
   if (keystore === undefined) return EXIT.local;
@@ -65,12 +68,18 @@ export async function runClientCommand(options: ClientCommandOptions, output: Co
   if (transcript) output.record({ type: 'transcript', id: transcript.id, path: transcript.path });
 
   if (result.ok) {
-    output.record({ type: 'result', ok: true, ...(result.savedPath ? { path: result.savedPath, size: result.size } : {}), ...(result.entries ? { entries: result.entries } : {}) });
-    if (result.savedPath !== undefined) output.say(`received ${result.savedPath} (${formatBytes(result.size ?? 0)}), digest and signature verified`);
+    const authenticated = !options.insecure;
+    output.record({
+      type: 'result', ok: true, authenticated, ...(result.savedPath ? { path: result.savedPath, size: result.size } : {}), ...(result.entries ? { entries: result.entries } : {}),
+    });
+    if (result.savedPath !== undefined) {
+      const saved = `received ${result.savedPath} (${formatBytes(result.size ?? 0)})`;
+      output.say(authenticated ? `${saved}, digest and signature verified` : `⚠ ${saved}, NOT authenticated: ${UNAUTHENTICATED}`);
+    }
     if (result.entries !== undefined) {
       const width = Math.max(0, ...result.entries.map((entry) => formatCount(entry.size).length));
       for (const entry of result.entries) output.say(`  ${formatCount(entry.size).padStart(width)}  ${printable(entry.name)}`);
-      output.say(`${result.entries.length} file${result.entries.length === 1 ? '' : 's'} on the server`);
+      output.say(`${result.entries.length} file${result.entries.length === 1 ? '' : 's'} on the server${authenticated ? '' : `, NOT authenticated: ${UNAUTHENTICATED}`}`);
     }
     return EXIT.ok;
   }

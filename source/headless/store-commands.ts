@@ -12,7 +12,7 @@ import { findSession, listSessions, type Transcript } from '../store/session-sto
 import { bytesReplacer } from '../store/json-bytes.js';
 import { dashboardReducer, initialState } from '../ui/dashboard-state.js';
 import { omittedRecords, replayEvents } from '../ui/replay.js';
-import { STATUS_SYMBOLS } from '../ui/symbols.js';
+import { resultStatus, STATUS_SYMBOLS } from '../ui/symbols.js';
 import { wireRows } from '../ui/wire-rows.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandOutput } from './output.js';
@@ -63,7 +63,7 @@ export async function runReplayCommand(options: { readonly store: string; readon
     output.say(`  ${String(index + 1).padStart(3)}  ${entry.hop.padEnd(16)} ${entry.message.padEnd(22)} ${String(entry.size).padStart(6)} B  ${entry.encrypted ? 'encrypted' : 'plaintext'}${mark}`);
   }
   for (const [kind, count] of Object.entries(omittedRecords(transcript).other)) output.say(`  (${count} ${kind} records were not kept in the transcript)`);
-  if (state.result) output.say(`${state.result.ok ? '✔' : '✘'} ${state.result.text}`);
+  if (state.result) output.say(`${STATUS_SYMBOLS[resultStatus(state.result)]} ${state.result.text}`);
   output.record({ type: 'replay', meta, complete: transcript.complete, client: state.client.steps, server: state.server.steps, result: state.result ?? null });
   return EXIT.ok;
 }

@@ -250,7 +250,7 @@ export class ClientConnection extends Peer {
     const options = this.#options;
     if (options.verifyServerCertificate === false) {
       const certificate = parsePeerCertificate(bytes);
-      this.step('verify-server-certificate', 'done', `NOT VERIFIED (insecure): accepted ${quoted(certificate.subject)} issued by ${quoted(certificate.issuer)}`);
+      this.step('verify-server-certificate', 'warning', `NOT VERIFIED (insecure): accepted ${quoted(certificate.subject)} issued by ${quoted(certificate.issuer)}`);
       return certificate;
     }
     const certificate = verifyPeerCertificate(bytes, { trustedCa: options.trustedCa, now, expectedRole: 'server', expectedSubject: options.serverName ?? 'server' });
@@ -292,7 +292,13 @@ export class ClientConnection extends Peer {
       throw new RemoteProtocolError('decrypt_error', "FILE_END's signature does not verify under the server's key");
     }
     this.emit({ type: 'file-verified', role: 'client', name: file.name, size: file.size, sha256: computed });
-    this.step('verify-file', 'done', `SHA-256 ${toHex(computed).slice(0, 16)}… matches; server signature valid`);
+    const digestMatches = `SHA-256 ${toHex(computed).slice(0, 16)}… matches`;
+    // A signature proves who sent the file only if the key it checks against was verified.
+    if (this.#options.verifyServerCertificate === false) {
+      this.step('verify-file', 'warning', `${digestMatches}; signature valid under an UNVERIFIED key: the sender is not authenticated`);
+    } else {
+      this.step('verify-file', 'done', `${digestMatches}; server signature valid`);
+    }
     this.step('save', 'active');
     this.#state = { name: 'ResponseComplete', peerClosed: false };
   }

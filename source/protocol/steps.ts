@@ -45,7 +45,11 @@ export type ClientStepId = (typeof CLIENT_STEPS)[number]['id'];
 export type ServerStepId = (typeof SERVER_STEPS)[number]['id'];
 export type StepId = ClientStepId | ServerStepId;
 
-export type StepStatus = 'pending' | 'active' | 'done' | 'failed' | 'skipped';
+/**
+ * `warning`: the step went through without the protection it exists for (a
+ * certificate not verified), so what follows it is not authenticated.
+ */
+export type StepStatus = 'pending' | 'active' | 'done' | 'warning' | 'failed' | 'skipped';
 
 export function stepsOf(role: Role): readonly StepDefinition[] {
   return role === 'client' ? CLIENT_STEPS : SERVER_STEPS;

@@ -24,8 +24,9 @@ export function HistoryList({ sessions, cursor, rows }: HistoryListProps) {
       {sessions.slice(start, end).map((session, offset) => {
         const selected = start + offset === cursor;
         const failed = session.outcome !== undefined && !session.outcome.ok;
+        const unverified = session.outcome?.ok === true && session.meta.verify === false;
         return (
-          <Text key={session.id} wrap="truncate-end" inverse={selected} color={tint(failed ? 'red' : session.complete ? undefined : 'yellow')}>
+          <Text key={session.id} wrap="truncate-end" inverse={selected} color={tint(failed ? 'red' : session.complete && !unverified ? undefined : 'yellow')}>
             {`${selected ? '›' : ' '} ${sessionLine(session)}`}
           </Text>
         );

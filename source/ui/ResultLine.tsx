@@ -4,6 +4,7 @@
  */
 import { Text } from 'ink';
 import type { DashboardState } from './dashboard-state.js';
+import { resultStatus, STATUS_COLORS, STATUS_SYMBOLS } from './symbols.js';
 import { tint } from './theme.js';
 
 export interface ResultLineProps {
@@ -24,9 +25,10 @@ export function ResultLine({ state }: ResultLineProps) {
     return <Text wrap="truncate-end" color={tint('cyan')}>{`● session ${state.session.id}: ${what}${state.session.mode === 'off' ? '' : `, attacker ${state.session.mode}`}`}</Text>;
   }
   if (state.result) {
+    const status = resultStatus(state.result);
     return (
-      <Text wrap="truncate-end" color={tint(state.result.ok ? 'green' : 'red')}>
-        {`${state.result.ok ? '✔' : '✘'} ${state.result.text}`}
+      <Text wrap="truncate-end" color={tint(STATUS_COLORS[status])}>
+        {`${STATUS_SYMBOLS[status]} ${state.result.text}`}
       </Text>
     );
   }

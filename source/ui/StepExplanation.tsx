@@ -6,7 +6,7 @@ import { Box, Text } from 'ink';
 import { type Role, stepsOf } from '../protocol/steps.js';
 import type { StepView } from './dashboard-state.js';
 import { explainStep } from './explanations.js';
-import { STATUS_SYMBOLS } from './symbols.js';
+import { STATUS_EMPHASIS, STATUS_SYMBOLS } from './symbols.js';
 import { tint } from './theme.js';
 
 export interface StepExplanationProps {
@@ -22,7 +22,7 @@ export function StepExplanation({ role, index, view }: StepExplanationProps) {
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">{`${role}: ${step.label}${view ? `  ${STATUS_SYMBOLS[view.status]} ${view.status}` : ''}`}</Text>
-      {view?.detail ? <Text wrap="wrap" color={tint(view.status === 'failed' ? 'red' : undefined)}>{view.detail}</Text> : null}
+      {view?.detail ? <Text wrap="wrap" color={tint(STATUS_EMPHASIS[view.status])}>{view.detail}</Text> : null}
       {explanation ? (
         <>
           <Text wrap="wrap">{explanation.does}</Text>

@@ -4,7 +4,7 @@
  */
 import { Text } from 'ink';
 import type { StepStatus } from '../protocol/steps.js';
-import { SPINNER_FRAMES, STATUS_COLORS, STATUS_SYMBOLS } from './symbols.js';
+import { SPINNER_FRAMES, STATUS_COLORS, STATUS_EMPHASIS, STATUS_SYMBOLS } from './symbols.js';
 import { tint } from './theme.js';
 
 /** A detail cut shorter than this says nothing; the step's explanation shows it whole. */
@@ -24,14 +24,15 @@ export interface StepRowProps {
 export function StepRow({ status, label, detail, selected = false, frame = 0, width, labelWidth = label.length }: StepRowProps) {
   const symbol = status === 'active' ? SPINNER_FRAMES[frame % SPINNER_FRAMES.length] : STATUS_SYMBOLS[status];
   const muted = status === 'pending' || status === 'skipped';
+  const emphasis = STATUS_EMPHASIS[status];
   return (
     <Text wrap="truncate-end">
       <Text color={tint(STATUS_COLORS[status])}>{symbol}</Text>{' '}
-      <Text inverse={selected} bold={status === 'failed'} color={tint(status === 'failed' ? 'red' : undefined)} dimColor={muted && !selected}>
+      <Text inverse={selected} bold={status === 'failed'} color={tint(emphasis)} dimColor={muted && !selected}>
         {label.slice(0, Math.max(0, width - 2))}
       </Text>
       {detail && width - labelWidth - 3 >= MIN_DETAIL_WIDTH ? (
-        <Text dimColor={status !== 'failed'} color={tint(status === 'failed' ? 'red' : undefined)}>{`${' '.repeat(Math.max(1, labelWidth - label.length + 1))}${detail}`}</Text>
+        <Text dimColor={emphasis === undefined} color={tint(emphasis)}>{`${' '.repeat(Math.max(1, labelWidth - label.length + 1))}${detail}`}</Text>
       ) : null}
     </Text>
   );

@@ -82,6 +82,8 @@ export interface SessionView {
 export interface SessionResult {
   readonly ok: boolean;
   readonly text: string;
+  /** Set when the client accepted the response although its checklist warned that it could not authenticate it. */
+  readonly unauthenticated?: boolean;
 }
 
 export interface DashboardState {
@@ -252,7 +254,9 @@ function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardS
     case 'session-end': {
       const wireOmitted = { ...state.wireOmitted };
       for (const [kind, count] of Object.entries(event.omitted ?? {})) wireOmitted[kind] = (wireOmitted[kind] ?? 0) + count;
-      return { ...state, running: false, held: undefined, result: event.result, notice: undefined, wireOmitted };
+      const unauthenticated = event.result.ok && Object.values(state.client.steps).some((step) => step.status === 'warning');
+      const result = unauthenticated ? { ...event.result, unauthenticated } : event.result;
+      return { ...state, running: false, held: undefined, result, notice: undefined, wireOmitted };
     }
     case 'held':
       return { ...state, held: { role: event.role, message: event.message } };

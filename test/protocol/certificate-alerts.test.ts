@@ -132,14 +132,26 @@ describe('the server refuses the client certificate', () => {
 });
 
 describe('insecure mode (verifyServerCertificate: false)', () => {
-  it('accepts a rogue-CA server certificate, completes, and marks the step NOT VERIFIED', () => {
+  it('accepts a rogue-CA server certificate, completes, and warns at the certificate and the signature: NOT VERIFIED', () => {
     const relay = new Relay(pki, { files: FILES, server: { certificate: rogueServer }, client: { verifyServerCertificate: false } }).start().run();
     expect(relay.client.stateName).toBe('Closed');
     expect(relay.server.stateName).toBe('Closed');
     expect(relay.events.client.some((event) => event.type === 'file-verified')).toBe(true);
-    const step = relay.events.client.find((event): event is StepEvent => event.type === 'step' && event.step === 'verify-server-certificate' && event.status === 'done');
+    const steps = relay.events.client.filter((event): event is StepEvent => event.type === 'step');
+    const step = steps.find((event) => event.step === 'verify-server-certificate' && event.status !== 'active');
+    expect(step?.status).toBe('warning');
     expect(step?.detail).toMatch(/^NOT VERIFIED/);
     expect(step?.detail).toContain('Mallory Root CA');
+    const file = steps.find((event) => event.step === 'verify-file' && event.status !== 'active');
+    expect(file).toMatchObject({ status: 'warning', detail: expect.stringContaining('the sender is not authenticated') });
+    expect(relay.client.stepStatus('verify-server-certificate')).toBe('warning');
+  });
+
+  it('marks both checks done, without a warning, when it verifies', () => {
+    const relay = new Relay(pki, { files: FILES }).start().run();
+    expect(relay.client.stepStatus('verify-server-certificate')).toBe('done');
+    expect(relay.client.stepStatus('verify-file')).toBe('done');
+    expect(relay.events.client.some((event) => event.type === 'step' && event.status === 'warning')).toBe(false);
   });
 
   it('still refuses a certificate that does not parse → decode_error', () => {

@@ -72,6 +72,7 @@ const wireEntry = (state: DashboardState, predicate: (entry: WireEntry) => boole
 describe('StepRow', () => {
   it.each([
     ['done', '✔'],
+    ['warning', '⚠'],
     ['failed', '✘'],
     ['pending', '·'],
     ['skipped', '–'],
@@ -222,6 +223,11 @@ describe('ResultLine', () => {
   it('shows how the last session ended, ✔ or ✘', () => {
     expect(frameOf(<ResultLine state={{ ...base, session, result: { ok: true, text: 'notes.txt received, 5.0 kB, signature valid' } }} />)).toBe('✔ notes.txt received, 5.0 kB, signature valid');
     expect(frameOf(<ResultLine state={{ ...base, session, result: { ok: false, text: 'stopped: bad_certificate: forged' } }} />)).toBe('✘ stopped: bad_certificate: forged');
+  });
+
+  it('shows a response accepted without authentication as ⚠, not ✔', () => {
+    const result = { ok: true, text: "notes.txt received, 412 B: signed by the ATTACKER's key", unauthenticated: true };
+    expect(frameOf(<ResultLine state={{ ...base, session, result }} />)).toBe("⚠ notes.txt received, 412 B: signed by the ATTACKER's key");
   });
 
   it('shows how a session ended once it ends, even after the engine said "a session is running"', () => {
@@ -483,6 +489,6 @@ describe('HelpOverlay', () => {
       expect(row, key.keys).toBeDefined();
     }
     expect(rows.filter((row) => row.startsWith('Enter      '))).toHaveLength(2);
-    expect(flat(frame)).toContain('✔ done, ✘ failed with the alert and its reason, ⠋ in progress, · pending, – skipped.');
+    expect(flat(frame)).toContain('✔ done, ⚠ done without its protection (a certificate not verified), ✘ failed with the alert and its reason, ⠋ in progress, · pending, – skipped.');
   });
 });

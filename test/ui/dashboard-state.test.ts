@@ -216,6 +216,23 @@ describe('a session with the attacker in between', () => {
   });
 });
 
+describe('a session whose client did not verify the certificate', () => {
+  const end: EngineEvent = { type: 'session-end', result: { ok: true, text: 'notes.txt received' } };
+
+  it('shows the attacker’s success as a warning: ⚠ at the certificate and the signature, and an unauthenticated result', () => {
+    const state = stateAfter([...engineEvents(trioSession(pki, 'forged-key', NOTES, false)), end]);
+    expect(state.client.steps['verify-server-certificate']).toMatchObject({ status: 'warning', detail: expect.stringMatching(/^NOT VERIFIED \(insecure\)/) });
+    expect(state.client.steps['verify-file']?.status).toBe('warning');
+    expect(state.result).toEqual({ ok: true, text: 'notes.txt received', unauthenticated: true });
+  });
+
+  it('leaves a verified session’s result as it came, and a failed one failed', () => {
+    expect(stateAfter([...engineEvents(pairSession(pki, { files: NOTES })), end]).result).toEqual({ ok: true, text: 'notes.txt received' });
+    const failed: EngineEvent = { type: 'session-end', result: { ok: false, text: 'stopped' } };
+    expect(stateAfter([...engineEvents(trioSession(pki, 'forged-key', NOTES, false)), failed]).result).toEqual({ ok: false, text: 'stopped' });
+  });
+});
+
 describe('a large transfer', () => {
   it(`stores at most ${WIRE_KEEP_PER_KIND} FILE_DATA records per sender and counts the rest`, () => {
     const size = 1_000_000;

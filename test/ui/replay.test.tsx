@@ -19,7 +19,7 @@ import { DashboardEngine } from '../../source/ui/dashboard-engine.js';
 import { initialState } from '../../source/ui/dashboard-state.js';
 import { replayAction, replayEvents, seekReplay, startReplay } from '../../source/ui/replay.js';
 import { NOW, testPki } from '../support/identities.js';
-import { fileOf, pairSession, stateAfter } from './session-events.js';
+import { fileOf, pairSession, stateAfter, trioSession } from './session-events.js';
 
 let root: string;
 
@@ -63,6 +63,18 @@ describe('replay', () => {
     }
     expect(seekReplay(view, events.length + 10).position).toBe(events.length);
     expect(seekReplay(view, -5).position).toBe(1);
+  });
+
+  it('replays a session the client did not verify with its warnings: ⚠ steps and an unauthenticated result', async () => {
+    const recorded = trioSession(await testPki(), 'forged-key', new Map([['notes.txt', fileOf(500)]]), false);
+    const writer = TranscriptWriter.open(join(root, 'store-insecure'), { kind: 'dashboard', roles: ['client', 'server', 'attacker'], request: { op: 'GET', name: 'notes.txt' }, mode: 'forged-key', verify: false }, new Date(NOW));
+    recorded.log.forEach((event, index) => writer.record(event, NOW + index));
+    writer.finish({ ok: true, reason: 'notes.txt received' }, NOW + recorded.log.length);
+    const transcript = await readTranscript(writer.path);
+    const view = seekReplay(startReplay(transcript, initialState()), replayEvents(transcript).length);
+    expect(view.state.client.steps['verify-server-certificate']?.status).toBe('warning');
+    expect(view.state.client.steps['verify-file']?.status).toBe('warning');
+    expect(view.state.result).toMatchObject({ ok: true, unauthenticated: true });
   });
 
   it('keeps the focus and cursors across steps', async () => {

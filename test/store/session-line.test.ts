@@ -1,0 +1,36 @@
+/**
+ * A stored session in one line, as `tls-tui history` and the dashboard's history
+ * list print it: how it ended reads by its symbol, and a session whose client did
+ * not verify the server is not shown as a plain "ok".
+ */
+import { describe, expect, it } from 'vitest';
+import { sessionLine } from '../../source/store/session-line.js';
+import type { SessionSummary } from '../../source/store/session-store.js';
+import type { TranscriptOutcome } from '../../source/store/transcript.js';
+
+function summary(verify: boolean | undefined, outcome?: Partial<TranscriptOutcome>): SessionSummary {
+  return {
+    id: '20261127-024638123-dashboard-abcdef',
+    path: '/store/x.jsonl',
+    meta: {
+      type: 'meta', id: '20261127-024638123-dashboard-abcdef', version: '0.1.0', kind: 'dashboard', startedAt: '2026-11-27T02:46:38.123Z',
+      roles: ['client', 'server'], request: { op: 'GET', name: 'hello.txt' }, mode: 'off', ...(verify === undefined ? {} : { verify }),
+    },
+    ...(outcome ? { outcome: { type: 'outcome', ok: true, durationMs: 35, bytes: 254, omitted: {}, streams: {}, ...outcome } } : {}),
+    complete: outcome !== undefined,
+  };
+}
+
+describe('sessionLine', () => {
+  it('ends a verified session with ok, a failed one with ✘ and its reason, an unfinished one as incomplete', () => {
+    expect(sessionLine(summary(true, {}))).toMatch(/ ok$/);
+    expect(sessionLine(summary(undefined, {}))).toMatch(/ ok$/);
+    expect(sessionLine(summary(true, { ok: false, reason: 'unknown_ca: not trusted' }))).toMatch(/ ✘ unknown_ca: not trusted$/);
+    expect(sessionLine(summary(true))).toMatch(/ incomplete$/);
+  });
+
+  it('warns when the client accepted the response without verifying the server', () => {
+    expect(sessionLine(summary(false, {}))).toMatch(/ ⚠ ok, server NOT verified$/);
+    expect(sessionLine(summary(false, { ok: false, reason: 'stopped' }))).toMatch(/ ✘ stopped$/);
+  });
+});
