@@ -8,6 +8,7 @@ import { listPublicFiles } from '../files/public-folder.js';
 import { runClientSession } from '../net/client.js';
 import { TlsTuiServer } from '../net/server.js';
 import { describeAlert } from '../protocol/alerts.js';
+import { reportingStops } from '../protocol/stopped-by-peer.js';
 import { formatBytes } from '../protocol/units.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
@@ -35,6 +36,11 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
   const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });
   const transcript = recorder.open({ kind: 'demo', roles: ['client', 'server'], request: { op: 'GET', name }, mode: 'off', verify: true });
   const createCtrStream = ctrStreamFactory(options.aes ?? 'aes-js');
+  // The demo serves one session: its client is the only one that connects.
+  const serverEvents = reportingStops((event) => {
+    transcript?.record(event);
+    output.event(event, 'server │ ', { role: 'server' });
+  });
   const server = await TlsTuiServer.listen({
     host: '127.0.0.1',
     port: 0,
@@ -43,10 +49,7 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
     certificate: keystore.server.certificate,
     trustedCa: keystore.ca.certificate,
     createCtrStream,
-    onEvent: (_session, event) => {
-      transcript?.record(event);
-      output.event(event, 'server │ ', { role: 'server' });
-    },
+    onEvent: (_session, event) => serverEvents(event),
   });
   try {
     const { port } = server.address;
@@ -60,10 +63,10 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
       certificate: keystore.client.certificate,
       trustedCa: keystore.ca.certificate,
       createCtrStream,
-      onEvent: (event) => {
+      onEvent: reportingStops((event) => {
         transcript?.record(event);
         output.event(event, 'client │ ');
-      },
+      }),
       onConnected: (local, remote) => transcript?.connection(local, remote),
     });
     recorder.finish(transcript, result.ok ? { ok: true } : { ok: false, ...(result.alert ? { alert: result.alert } : {}), reason: result.reason });

@@ -48,8 +48,11 @@ export type StepId = ClientStepId | ServerStepId;
 /**
  * `warning`: the step went through without the protection it exists for (a
  * certificate not verified), so what follows it is not authenticated.
+ * `failed`: this side found the problem (or could not do the step) and ended
+ * the session. `stopped`: the other side's alert ended the session at this step;
+ * the other side shows where it failed.
  */
-export type StepStatus = 'pending' | 'active' | 'done' | 'warning' | 'failed' | 'skipped';
+export type StepStatus = 'pending' | 'active' | 'done' | 'warning' | 'failed' | 'stopped' | 'skipped';
 
 export function stepsOf(role: Role): readonly StepDefinition[] {
   return role === 'client' ? CLIENT_STEPS : SERVER_STEPS;

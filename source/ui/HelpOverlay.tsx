@@ -18,7 +18,7 @@ export function HelpOverlay({ width }: { readonly width: number }) {
       ))}
       <Text> </Text>
       <Text wrap="wrap" dimColor>
-        Both peers run here and talk over real loopback TCP (through the attacker's relay when one is on). ✔ done, ⚠ done without its protection (a certificate not verified), ✘ failed with the alert and its reason, ⠋ in progress, · pending, – skipped.
+        Both peers run here and talk over real loopback TCP (through the attacker's relay when one is on). ✔ done, ⚠ done without its protection (a certificate not verified), ✘ failed with the alert and its reason, ⊘ stopped by the other side's alert, ⠋ in progress, · pending, – skipped.
       </Text>
     </Box>
   );

@@ -18,6 +18,8 @@ import { AttackerRelay } from '../net/relay.js';
 import { TlsTuiServer } from '../net/server.js';
 import { alertName } from '../protocol/alerts.js';
 import type { ClientRequest } from '../protocol/client.js';
+import type { PeerEvent } from '../protocol/events.js';
+import { reportingStops } from '../protocol/stopped-by-peer.js';
 import type { Role } from '../protocol/steps.js';
 import { formatBytes } from '../protocol/units.js';
 import { SessionRecorder, type StoreOptions } from '../store/recorder.js';
@@ -76,6 +78,8 @@ export class DashboardEngine {
   #sessionId = 0;
   #running = false;
   #serverSession: number | undefined;
+  /** The shown server session's events, with a step its client's alert stopped restated as such. */
+  #serverEvents: (event: PeerEvent) => void = () => {};
   #relaySession: number | undefined;
   #closed = false;
   readonly #recorder: SessionRecorder | undefined;
@@ -173,7 +177,7 @@ export class DashboardEngine {
         verifyServerCertificate: verify,
         createCtrStream: ctrStreamFactory(this.#options.aes ?? 'aes-js'),
         socket: { clock: this.#clock.now, gate: this.#gate },
-        onEvent: (event) => this.#emit({ type: 'peer', event, at: Date.now() }),
+        onEvent: reportingStops((event) => this.#emit({ type: 'peer', event, at: Date.now() })),
         onConnected: (local) => this.#transcript?.connection(local, this.serverAddress),
       });
       result = { ok: outcome.ok, text: describeResult(request, outcome, mode, verify) };
@@ -240,10 +244,13 @@ export class DashboardEngine {
       createCtrStream: ctrStreamFactory(this.#options.aes ?? 'aes-js'),
       socket: { clock: this.#clock.now, gate: this.#gate },
       onSession: (session) => {
-        if (this.#running && this.#serverSession === undefined) this.#serverSession = session.id;
+        if (this.#running && this.#serverSession === undefined) {
+          this.#serverSession = session.id;
+          this.#serverEvents = reportingStops((event) => this.#emit({ type: 'peer', event, at: Date.now() }));
+        }
       },
       onEvent: (session, event) => {
-        if (session.id === this.#serverSession) this.#emit({ type: 'peer', event, at: Date.now() });
+        if (session.id === this.#serverSession) this.#serverEvents(event);
       },
     });
   }

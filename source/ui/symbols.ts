@@ -1,7 +1,7 @@
 /**
  * Status by symbol as well as by colour, so a dashboard without colour (NO_COLOR)
- * or a plain log still reads: ✔ done, ⚠ done without its protection, ✘ failed, a
- * spinner while active, · pending, – skipped.
+ * or a plain log still reads: ✔ done, ⚠ done without its protection, ✘ failed, ⊘
+ * stopped by the other side's alert, a spinner while active, · pending, – skipped.
  */
 import type { StepStatus } from '../protocol/steps.js';
 import type { SessionResult } from './dashboard-state.js';
@@ -12,6 +12,7 @@ export const STATUS_SYMBOLS: Readonly<Record<StepStatus, string>> = {
   done: '✔',
   warning: '⚠',
   failed: '✘',
+  stopped: '⊘',
   skipped: '–',
 };
 
@@ -21,6 +22,7 @@ export const STATUS_COLORS: Readonly<Record<StepStatus, string>> = {
   done: 'green',
   warning: 'yellow',
   failed: 'red',
+  stopped: 'gray',
   skipped: 'gray',
 };
 

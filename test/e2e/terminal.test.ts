@@ -72,6 +72,9 @@ describe.each([
     const attacked = await waitFor('stopped: bad_certificate');
     expect(attacked).toMatch(/✘ Verify server certificate/);
     expect(attacked).toMatch(/– Save to received\//);
+    // One ✘ in the panes, where the client caught it; the server was stopped by the client's alert.
+    expect(attacked).toMatch(/│⊘ Secret \+ CERT_VERIFY/);
+    expect(attacked.split('\n').filter((line) => line.includes('│')).join('\n').match(/✘/g)).toHaveLength(1);
     expect(await readdir(join(root, 'received'))).toEqual(['hello.txt']);
 
     press('Tab', 'Tab');

@@ -3,7 +3,9 @@
  * an attacker relay on free loopback ports, and one client session at a time,
  * each printing into a buffer through its own CommandOutput. What is checked is
  * what a person reads in those lines: the client that does not verify warns (⚠)
- * where the protection was missing and at its result, never a plain ✔.
+ * where the protection was missing and at its result, never a plain ✔; an attack
+ * that is caught shows one ✘, on the side that caught it, and the other side's
+ * step stopped (⊘) by that side's alert.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,8 +66,9 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** One client session through a relay in `mode`; the client's lines and exit code. */
-async function throughRelay(mode: AttackMode, insecure: boolean): Promise<{ readonly code: number; readonly client: string }> {
+/** One client session through a relay in `mode`: the client's lines and exit code, and the server's lines for it. */
+async function throughRelay(mode: AttackMode, insecure: boolean): Promise<{ readonly code: number; readonly client: string; readonly server: string }> {
+  const from = server.printed.text.length;
   const relay = await listening((output, stop) =>
     runMitmCommand({ host: '127.0.0.1', listen: 0, upstream: { host: '127.0.0.1', port: server.port }, mode, ...folders() }, output, stop),
   );
@@ -78,7 +81,9 @@ async function throughRelay(mode: AttackMode, insecure: boolean): Promise<{ read
       },
       new CommandOutput(false, printed, printed),
     );
-    return { code, client: printed.text };
+    const deadline = Date.now() + 5_000;
+    while (!/\] session /.test(server.printed.text.slice(from)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    return { code, client: printed.text, server: server.printed.text.slice(from) };
   } finally {
     await relay.stop();
   }
@@ -92,5 +97,24 @@ describe('tls-tui client --insecure', () => {
     expect(client).toMatch(/^ {2}⚠ Verify signature and digest: .*the sender is not authenticated$/m);
     expect(client).toMatch(/^⚠ received .*notes\.txt \(\d+ B\), NOT authenticated: the server certificate was not verified/m);
     expect(client).not.toMatch(/✔ Verify server certificate|digest and signature verified/);
+  }, 30_000);
+});
+
+describe('an attack caught by one side', () => {
+  it('rogue-ca: ✘ at the client’s certificate check; the server’s step is stopped by the client’s alert', async () => {
+    const { code, client, server: printed } = await throughRelay('rogue-ca', false);
+    expect(code).toBe(1);
+    expect(client).toMatch(/^ {2}✘ Verify server certificate: unknown_ca: /m);
+    expect(printed).toMatch(/^\[#\d+\] ⊘ Decrypt secret, check CERTIFICATE_VERIFY: stopped: client sent unknown_ca/m);
+    expect(printed).toMatch(/^\[#\d+\] session stopped by the client: unknown_ca/m);
+    expect(printed).not.toContain('✘');
+  }, 30_000);
+
+  it('replay-client: ✘ at the server’s CERTIFICATE_VERIFY; the client’s step is stopped by the server’s alert', async () => {
+    const { code, client, server: printed } = await throughRelay('replay-client', false);
+    expect(code).toBe(1);
+    expect(printed).toMatch(/^\[#\d+\] ✘ Decrypt secret, check CERTIFICATE_VERIFY: decrypt_error: /m);
+    expect(client).toMatch(/^ {2}⊘ Verify server certificate: stopped: server sent decrypt_error/m);
+    expect(client.split('\n').filter((line) => line.includes('✘'))).toEqual([]);
   }, 30_000);
 });

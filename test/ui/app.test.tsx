@@ -100,6 +100,10 @@ function stepSymbol(current: string, role: 'client' | 'server', label: string): 
   return undefined;
 }
 
+/** Every step symbol in both panes. */
+const paneSymbols = (current: string): string[] =>
+  CLIENT_STEPS.map((step) => stepSymbol(current, 'client', step.short) ?? '').concat(SERVER_STEPS.map((step) => stepSymbol(current, 'server', step.short) ?? ''));
+
 const allDone = (current: string): boolean =>
   CLIENT_STEPS.every((step) => stepSymbol(current, 'client', step.short) === '✔') && SERVER_STEPS.every((step) => stepSymbol(current, 'server', step.short) === '✔');
 
@@ -126,11 +130,13 @@ describe('the dashboard', () => {
     await showing('attacker: forged-key');
     await press(KEY.enter);
     const caught = await waitForFrame(
-      (current) => (resultLine(current) ?? '').startsWith('✘') && stepSymbol(current, 'server', 'Secret + CERT_VERIFY') === '✘' && /^mitm: caught/mu.test(current),
-      'the attack to be caught on both sides',
+      (current) => (resultLine(current) ?? '').startsWith('✘') && stepSymbol(current, 'server', 'Secret + CERT_VERIFY') === '⊘' && /^mitm: caught/mu.test(current),
+      'the attack to be caught, and the server stopped by the client’s alert',
     );
     expect(resultLine(caught)).toContain('bad_certificate');
     expect(stepSymbol(caught, 'client', 'Verify server certificate')).toBe('✘');
+    // One ✘ in the panes, where the attack was caught.
+    expect(paneSymbols(caught).filter((symbol) => symbol === '✘')).toHaveLength(1);
     expect(stepSymbol(caught, 'client', 'CLIENT_HELLO + certificate')).toBe('✔');
     expect(stepSymbol(caught, 'client', 'Save to received/')).not.toBe('✔');
     expect(caught).toMatch(/^mitm: caught: the client sent bad_certificate/mu);
@@ -150,6 +156,18 @@ describe('the dashboard', () => {
     await press(KEY.escape);
     const back = await waitForFrame((current) => !current.includes('record bytes') && current.includes('(Enter inspects the selected one)'), 'the inspector to close');
     expect(back).toContain('Wire ');
+  }, 20_000);
+
+  it('catches replay-client at the server’s CERTIFICATE_VERIFY; the client shows its step stopped by the server’s alert', async () => {
+    await showing('public/: 2 files');
+    for (const _ of ['forged-key', 'rogue-ca', 'self-signed', 'expired', 'wrong-name', 'replay-client']) await press('a');
+    await showing('attacker: replay-client');
+    await press(KEY.enter);
+    const caught = await waitForFrame((current) => (resultLine(current) ?? '').startsWith('✘') && stepSymbol(current, 'client', 'Verify server certificate') === '⊘', 'replay-client to be caught');
+    expect(stepSymbol(caught, 'server', 'Secret + CERT_VERIFY')).toBe('✘');
+    expect(paneSymbols(caught).filter((symbol) => symbol === '✘')).toHaveLength(1);
+    expect(resultLine(caught)).toContain('decrypt_error');
+    expect(await readdir(harness!.receivedDir)).toEqual([]);
   }, 20_000);
 
   it('filters the files as a name is typed, fetches the match, and requests a typed name', async () => {

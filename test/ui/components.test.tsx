@@ -74,6 +74,7 @@ describe('StepRow', () => {
     ['done', '✔'],
     ['warning', '⚠'],
     ['failed', '✘'],
+    ['stopped', '⊘'],
     ['pending', '·'],
     ['skipped', '–'],
   ] as const)('shows a %s step as %s before its label', (status, symbol) => {
@@ -489,6 +490,6 @@ describe('HelpOverlay', () => {
       expect(row, key.keys).toBeDefined();
     }
     expect(rows.filter((row) => row.startsWith('Enter      '))).toHaveLength(2);
-    expect(flat(frame)).toContain('✔ done, ⚠ done without its protection (a certificate not verified), ✘ failed with the alert and its reason, ⠋ in progress, · pending, – skipped.');
+    expect(flat(frame)).toContain("✔ done, ⚠ done without its protection (a certificate not verified), ✘ failed with the alert and its reason, ⊘ stopped by the other side's alert, ⠋ in progress, · pending, – skipped.");
   });
 });

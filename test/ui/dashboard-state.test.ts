@@ -216,6 +216,25 @@ describe('a session with the attacker in between', () => {
   });
 });
 
+describe('an attack that is caught', () => {
+  const ended = (state: DashboardState, role: Role, status: string) => stepsOf(role).filter((step) => state[role].steps[step.id]?.status === status).map((step) => step.id);
+
+  it('forged-key: ✘ only where the client caught it; the server’s step is stopped by the client’s alert', () => {
+    const state = stateAfter(engineEvents(trioSession(pki, 'forged-key', NOTES)));
+    expect(ended(state, 'client', 'failed')).toEqual(['verify-server-certificate']);
+    expect(ended(state, 'server', 'failed')).toEqual([]);
+    expect(ended(state, 'server', 'stopped')).toHaveLength(1);
+    expect(state.server.steps[ended(state, 'server', 'stopped')[0]!]?.detail).toMatch(/^stopped: client sent bad_certificate/);
+  });
+
+  it('replay-client: ✘ only where the server caught it; the client’s step is stopped by the server’s alert', () => {
+    const state = stateAfter(engineEvents(trioSession(pki, 'replay-client', NOTES)));
+    expect(ended(state, 'server', 'failed')).toEqual(['key-exchange']);
+    expect(ended(state, 'client', 'failed')).toEqual([]);
+    expect(state.client.steps['verify-server-certificate']).toMatchObject({ status: 'stopped', detail: expect.stringMatching(/^stopped: server sent decrypt_error/) });
+  });
+});
+
 describe('a session whose client did not verify the certificate', () => {
   const end: EngineEvent = { type: 'session-end', result: { ok: true, text: 'notes.txt received' } };
 

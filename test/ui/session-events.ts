@@ -4,11 +4,12 @@
  * attacker emit in the order they emitted them (the support classes keep one
  * array per party; patching their `push` interleaves them into one log), then
  * wraps them as the dashboard engine would: a `session-start`, then one `peer`
- * event each. `stateAfter` folds them through the reducer.
+ * event each, with a step the other side's alert stopped restated as stopped. `stateAfter` folds them through the reducer.
  */
 import type { AttackMode } from '../../source/attacker/modes.js';
 import type { ClientRequest } from '../../source/protocol/client.js';
 import type { AttackEvent, PeerEvent, WireEvent } from '../../source/protocol/events.js';
+import { StoppedByPeer } from '../../source/protocol/stopped-by-peer.js';
 import { dashboardReducer, type DashboardState, type EngineEvent, initialState, type SessionView } from '../../source/ui/dashboard-state.js';
 import { NOW, type TestPki } from '../support/identities.js';
 import { MitmTrio } from '../support/mitm-pair.js';
@@ -55,11 +56,17 @@ export function trioSession(pki: TestPki, mode: AttackMode, files: ReadonlyMap<s
   return { run: trio, log, session: { id: 1, request: { op: 'GET', name: [...files.keys()][0]! }, mode, verify, startedAt: NOW } };
 }
 
+/** The log as the dashboard engine reports it: each peer's events read through StoppedByPeer. */
+export function asReported(log: readonly AnyPeerEvent[]): AnyPeerEvent[] {
+  const stops = { client: new StoppedByPeer(), server: new StoppedByPeer() };
+  return log.flatMap((event) => (event.type === 'attack' ? [event] : stops[event.role].take(event)));
+}
+
 /** The engine events the dashboard would see for a recorded session: a start, then each event `stepMs` apart. */
 export function engineEvents(recorded: Pick<RecordedSession<unknown>, 'log' | 'session'>, stepMs = 1): EngineEvent[] {
   return [
     { type: 'session-start', session: recorded.session },
-    ...recorded.log.map((event, index): EngineEvent => ({ type: 'peer', event, at: NOW + index * stepMs })),
+    ...asReported(recorded.log).map((event, index): EngineEvent => ({ type: 'peer', event, at: NOW + index * stepMs })),
   ];
 }
 
