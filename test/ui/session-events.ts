@@ -59,7 +59,7 @@ export function trioSession(pki: TestPki, mode: AttackMode, files: ReadonlyMap<s
 /** The log as the dashboard engine reports it: each peer's events read through StoppedByPeer. */
 export function asReported(log: readonly AnyPeerEvent[]): AnyPeerEvent[] {
   const stops = { client: new StoppedByPeer(), server: new StoppedByPeer() };
-  return log.flatMap((event) => (event.type === 'attack' ? [event] : stops[event.role].take(event)));
+  return log.flatMap((event): AnyPeerEvent[] => (event.type === 'attack' ? [event] : [...stops[event.role].take(event)]));
 }
 
 /** The engine events the dashboard would see for a recorded session: a start, then each event `stepMs` apart. */
