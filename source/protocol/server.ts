@@ -134,7 +134,7 @@ export class ServerConnection extends Peer {
       const name = encodeName(state.fileName);
       this.sendApplication({ name: 'FILE_HEADER', fileName: state.fileName, size });
       this.step('resolve-request', 'done', `GET ${quoted(state.fileName)}: ${formatBytes(size)}`);
-      this.step('stream', 'active', `0 of ${formatBytes(size)}`);
+      this.step('stream', 'active', `sending ${formatBytes(size)} in FILE_DATA records`);
       this.emit({ type: 'progress', role: 'server', done: 0, total: size });
       this.#state = { name: 'SendingFile', session: state.session, file: { name, size, hash: new Sha256(), sent: 0, records: 0 } };
     });

@@ -15,6 +15,7 @@ import { decodeApplication } from '../../source/protocol/application-messages.js
 import type { FileVerifiedEvent, KeysEvent, ListEvent, PeerEvent, ProgressEvent, StepEvent, WireEvent } from '../../source/protocol/events.js';
 import { MAX_PLAINTEXT_BYTES } from '../../source/protocol/record.js';
 import { CLIENT_STEPS, SERVER_STEPS } from '../../source/protocol/steps.js';
+import { formatBytes } from '../../source/protocol/units.js';
 import { type TestPki, testPki } from '../support/identities.js';
 import { ConnectionPair, type PairOptions } from '../support/pair.js';
 
@@ -135,6 +136,15 @@ describe('the wire, as both peers report it', () => {
       expect(event.plaintext !== undefined).toBe(event.encrypted);
     }
     expect(wires(pair.clientEvents).map((event) => event.message)).toEqual(events.map((event) => event.message));
+  });
+
+  it('while the file moves, the step details name the whole size and the progress events count the bytes', () => {
+    const active = (events: readonly PeerEvent[], step: string) => events.filter((event): event is StepEvent => event.type === 'step' && event.step === step && event.status === 'active');
+    const size = formatBytes(file.length);
+    // A count in a detail would stand still while the progress bar moves.
+    expect(active(pair.serverEvents, 'stream').map((event) => event.detail)).toEqual([`sending ${size} in FILE_DATA records`]);
+    expect(active(pair.clientEvents, 'receive').map((event) => event.detail).at(-1)).toBe(`notes.txt: ${size}`);
+    expect(progress(pair.serverEvents).at(-1)).toMatchObject({ done: file.length, total: file.length });
   });
 
   it('both peers report the same keys, randoms and secret', () => {
