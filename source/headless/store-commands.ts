@@ -7,7 +7,7 @@
 import { replaceFileAtomically } from '../keystore/atomic-write.js';
 import { stepsOf } from '../protocol/steps.js';
 import { transcriptToPcap } from '../store/pcap.js';
-import { SESSION_LINE_HEADING, sessionLine } from '../store/session-line.js';
+import { sessionHeading, sessionLine } from '../store/session-line.js';
 import { findSession, listSessions, type Transcript } from '../store/session-store.js';
 import { bytesReplacer } from '../store/json-bytes.js';
 import { dashboardReducer, initialState } from '../ui/dashboard-state.js';
@@ -20,7 +20,7 @@ import type { CommandOutput } from './output.js';
 export async function runHistoryCommand(options: { readonly store: string }, output: CommandOutput): Promise<number> {
   const sessions = await listSessions(options.store);
   if (sessions.length === 0) output.say(`no sessions in ${options.store} yet`);
-  else output.say(`  ${SESSION_LINE_HEADING}\n${sessions.map((session) => `  ${sessionLine(session)}\n    id ${session.id}`).join('\n')}`);
+  else output.say(`  ${sessionHeading()}\n${sessions.map((session) => `  ${sessionLine(session)}\n    id ${session.id}`).join('\n')}`);
   for (const session of sessions) {
     output.record({ type: 'session', meta: session.meta, complete: session.complete, ...(session.outcome ? { outcome: session.outcome } : {}) });
   }

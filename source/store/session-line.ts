@@ -1,19 +1,83 @@
 /**
  * A stored session in one line, as `tls-tui history` and the dashboard's history
  * list show it: when, which program, what was asked, the attacker, how long, how
- * much, and how it ended.
+ * much, and how it ended. The columns are data, so a narrow list can leave some
+ * out and keep the outcome readable.
  */
 import { formatBytes } from '../protocol/units.js';
 import type { SessionSummary } from './session-store.js';
 
-export const SESSION_LINE_HEADING = 'started (UTC)        program   request                  attacker      duration     size  outcome';
+export interface SessionColumn {
+  readonly heading: string;
+  /** Its width; the last column, the outcome, takes what is left. */
+  readonly width: number;
+  readonly alignRight?: boolean;
+  readonly cell: (session: SessionSummary) => string;
+}
 
-export function sessionLine(session: SessionSummary): string {
-  const { meta, outcome } = session;
-  const when = meta.startedAt.replace('T', ' ').slice(0, 19);
-  const what = meta.request ? (meta.request.op === 'GET' ? `GET ${meta.request.name ?? ''}` : 'LIST') : '';
-  const result = outcome === undefined ? 'incomplete' : !outcome.ok ? `✘ ${outcome.reason ?? 'failed'}` : meta.verify === false ? '⚠ ok, server NOT verified' : 'ok';
-  const size = outcome ? formatBytes(outcome.bytes) : '';
-  const duration = outcome ? `${outcome.durationMs} ms` : '';
-  return `${when}  ${meta.kind.padEnd(9)} ${what.slice(0, 24).padEnd(24)} ${meta.mode.padEnd(13)} ${duration.padStart(8)} ${size.padStart(8)}  ${result}`;
+const WHEN: SessionColumn = { heading: 'started (UTC)', width: 19, cell: ({ meta }) => meta.startedAt.replace('T', ' ').slice(0, 19) };
+/** The start without the year, for a narrow list. */
+const WHEN_SHORT: SessionColumn = { heading: 'started (UTC)', width: 14, cell: ({ meta }) => meta.startedAt.replace('T', ' ').slice(5, 19) };
+const PROGRAM: SessionColumn = { heading: 'program', width: 9, cell: ({ meta }) => meta.kind };
+const REQUEST: SessionColumn = {
+  heading: 'request',
+  width: 24,
+  cell: ({ meta }) => (meta.request ? (meta.request.op === 'GET' ? `GET ${meta.request.name ?? ''}` : 'LIST') : ''),
+};
+/** The request cut shorter, for a narrow list. */
+const REQUEST_SHORT: SessionColumn = { ...REQUEST, width: 16 };
+const ATTACKER: SessionColumn = { heading: 'attacker', width: 13, cell: ({ meta }) => meta.mode };
+const DURATION: SessionColumn = { heading: 'duration', width: 8, alignRight: true, cell: ({ outcome }) => (outcome ? `${outcome.durationMs} ms` : '') };
+const SIZE: SessionColumn = { heading: 'size', width: 8, alignRight: true, cell: ({ outcome }) => (outcome ? formatBytes(outcome.bytes) : '') };
+const OUTCOME: SessionColumn = {
+  heading: 'outcome',
+  width: 0,
+  cell: ({ meta, outcome }) => {
+    if (outcome === undefined) return 'incomplete';
+    // The ✘ says it stopped; the reason need not say it again.
+    if (!outcome.ok) return `✘ ${(outcome.reason ?? 'failed').replace(/^stopped: /, '')}`;
+    return meta.verify === false ? '⚠ ok, server NOT verified' : 'ok';
+  },
+};
+
+export const SESSION_COLUMNS: readonly SessionColumn[] = [WHEN, PROGRAM, REQUEST, ATTACKER, DURATION, SIZE, OUTCOME];
+/** Where the outcome is cut shorter than this, columns go, least telling first. */
+const MIN_OUTCOME = 16;
+const NARROWER: readonly ((columns: readonly SessionColumn[]) => readonly SessionColumn[])[] = [
+  (columns) => columns.filter((column) => column !== PROGRAM),
+  (columns) => columns.filter((column) => column !== SIZE),
+  (columns) => columns.map((column) => (column === WHEN ? WHEN_SHORT : column)),
+  (columns) => columns.map((column) => (column === REQUEST ? REQUEST_SHORT : column)),
+  (columns) => columns.filter((column) => column !== DURATION),
+  (columns) => columns.filter((column) => column !== ATTACKER),
+];
+
+const widthOf = (columns: readonly SessionColumn[]): number => columns.reduce((sum, column) => sum + column.width + 2, 0);
+
+/** The columns for a list `width` wide: all of them when the outcome has room, fewer as it narrows. */
+export function sessionColumns(width = Number.POSITIVE_INFINITY): readonly SessionColumn[] {
+  let columns = SESSION_COLUMNS;
+  for (const narrower of NARROWER) {
+    if (width - widthOf(columns) >= MIN_OUTCOME) break;
+    columns = narrower(columns);
+  }
+  return columns;
+}
+
+function row(columns: readonly SessionColumn[], cell: (column: SessionColumn) => string): string {
+  return columns
+    .map((column) => {
+      if (column.width === 0) return cell(column);
+      const text = cell(column).slice(0, column.width);
+      return column.alignRight ? text.padStart(column.width) : text.padEnd(column.width);
+    })
+    .join('  ');
+}
+
+export function sessionHeading(columns: readonly SessionColumn[] = SESSION_COLUMNS): string {
+  return row(columns, (column) => column.heading);
+}
+
+export function sessionLine(session: SessionSummary, columns: readonly SessionColumn[] = SESSION_COLUMNS): string {
+  return row(columns, (column) => column.cell(session));
 }

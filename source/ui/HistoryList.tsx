@@ -1,9 +1,10 @@
 /**
  * The sessions kept in store/, newest first: when, which program, what was asked,
- * the attacker, how it ended, how long it took and how much moved.
+ * the attacker, how it ended, how long it took and how much moved; as many of
+ * those columns as its width holds with the outcome still readable.
  */
 import { Box, Text } from 'ink';
-import { SESSION_LINE_HEADING, sessionLine } from '../store/session-line.js';
+import { sessionColumns, sessionHeading, sessionLine } from '../store/session-line.js';
 import type { SessionSummary } from '../store/session-store.js';
 import { listWindow } from './list-window.js';
 import { tint } from './theme.js';
@@ -12,14 +13,17 @@ export interface HistoryListProps {
   readonly sessions: readonly SessionSummary[];
   readonly cursor: number;
   readonly rows: number;
+  readonly width?: number;
 }
 
-export function HistoryList({ sessions, cursor, rows }: HistoryListProps) {
+export function HistoryList({ sessions, cursor, rows, width }: HistoryListProps) {
   const { start, end } = listWindow(sessions.length, cursor, Math.max(1, rows - 2));
+  // Two columns go to the cursor marker.
+  const columns = sessionColumns(width === undefined ? undefined : width - 2);
   return (
-    <Box flexDirection="column">
-      <Text bold>{`History: ${sessions.length} session${sessions.length === 1 ? '' : 's'} in store/ (Enter replays the selected one)`}</Text>
-      <Text dimColor wrap="truncate-end">{`  ${SESSION_LINE_HEADING}`}</Text>
+    <Box flexDirection="column" {...(width === undefined ? {} : { width })}>
+      <Text bold wrap="truncate-end">{`History: ${sessions.length} session${sessions.length === 1 ? '' : 's'} in store/ (Enter replays the selected one)`}</Text>
+      <Text dimColor wrap="truncate-end">{`  ${sessionHeading(columns)}`}</Text>
       {sessions.length === 0 ? <Text dimColor>No session kept yet: fetch a file first.</Text> : null}
       {sessions.slice(start, end).map((session, offset) => {
         const selected = start + offset === cursor;
@@ -27,7 +31,7 @@ export function HistoryList({ sessions, cursor, rows }: HistoryListProps) {
         const unverified = session.outcome?.ok === true && session.meta.verify === false;
         return (
           <Text key={session.id} wrap="truncate-end" inverse={selected} color={tint(failed ? 'red' : session.complete && !unverified ? undefined : 'yellow')}>
-            {`${selected ? '›' : ' '} ${sessionLine(session)}`}
+            {`${selected ? '›' : ' '} ${sessionLine(session, columns)}`}
           </Text>
         );
       })}

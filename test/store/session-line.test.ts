@@ -4,7 +4,7 @@
  * not verify the server is not shown as a plain "ok".
  */
 import { describe, expect, it } from 'vitest';
-import { sessionLine } from '../../source/store/session-line.js';
+import { SESSION_COLUMNS, sessionColumns, sessionHeading, sessionLine } from '../../source/store/session-line.js';
 import type { SessionSummary } from '../../source/store/session-store.js';
 import type { TranscriptOutcome } from '../../source/store/transcript.js';
 
@@ -32,5 +32,20 @@ describe('sessionLine', () => {
   it('warns when the client accepted the response without verifying the server', () => {
     expect(sessionLine(summary(false, {}))).toMatch(/ ⚠ ok, server NOT verified$/);
     expect(sessionLine(summary(false, { ok: false, reason: 'stopped' }))).toMatch(/ ✘ stopped$/);
+    expect(sessionLine(summary(true, { ok: false, reason: 'stopped: bad_certificate: forged' }))).toMatch(/ {2}✘ bad_certificate: forged$/);
+  });
+});
+
+describe('sessionColumns', () => {
+  it('keeps every column where the outcome has room, and leaves some out, least telling first, as the width shrinks', () => {
+    expect(sessionColumns()).toBe(SESSION_COLUMNS);
+    expect(sessionHeading(sessionColumns(200))).toMatch(/^started \(UTC\) +program +request +attacker +duration +size +outcome$/);
+    const at78 = sessionColumns(78);
+    expect(sessionHeading(at78)).toMatch(/^started \(UTC\) +request +attacker +duration +outcome$/);
+    const line = sessionLine(summary(false, {}), at78);
+    // The outcome starts where at least 16 of the 78 columns are left for it.
+    expect(line.indexOf('⚠')).toBeLessThanOrEqual(78 - 16);
+    expect(line).toMatch(/^11-27 02:46:38 {2}GET hello\.txt +off +35 ms {2}⚠ ok, server NOT verified$/);
+    expect(sessionHeading(sessionColumns(40))).not.toContain('attacker');
   });
 });
