@@ -1,14 +1,15 @@
 /**
  * The dashboard: header, the client's and the server's checklists side by side,
  * the last result, and below them the file picker, the received files, the wire
- * log or the selected step explained; the inspector and the help take the whole
- * body. Keys go to the focused pane; quitting goes through Ink's exit.
+ * log or the selected step explained; the inspector, the help, the history and a
+ * step explained in full take the whole body. How the rows are shared is
+ * screen-layout's. Keys go to the focused pane; quitting goes through Ink's exit.
  */
 import { Box, Text, useApp, useInput } from 'ink';
 import { useRef, useState } from 'react';
 import { HistoryList } from './HistoryList.js';
 import { type ReplayView, replayAction, seekReplay, startReplay } from './replay.js';
-import { stepsOf } from '../protocol/steps.js';
+import { type Role, stepsOf } from '../protocol/steps.js';
 import type { DashboardEngine } from './dashboard-engine.js';
 import { dashboardReducer, type DashboardState, type Focus, selectedWireEntry, visibleFiles } from './dashboard-state.js';
 import { FilePicker } from './FilePicker.js';
@@ -19,15 +20,13 @@ import { type Command, interpretKey, settingsAfter, splitKeystrokes } from './ke
 import { footerKeys } from './keys.js';
 import { PeerPane } from './PeerPane.js';
 import { ReceivedList } from './ReceivedList.js';
-import { ResultLine } from './ResultLine.js';
+import { ResultLine, resultText } from './ResultLine.js';
+import { screenLayout } from './screen-layout.js';
 import { StepExplanation } from './StepExplanation.js';
 import { TextPrompt } from './TextPrompt.js';
 import { useDashboard, useTerminalSize, useTicker } from './use-dashboard.js';
 import { WireLog } from './WireLog.js';
 import { tint } from './theme.js';
-
-/** Rows the panes take: a title, eleven steps and the progress bar. */
-const PANE_ROWS = 13;
 
 export interface AppProps {
   readonly engine: DashboardEngine;
@@ -136,34 +135,38 @@ export function App({ engine }: AppProps) {
     }
   }
 
-  const bodyRows = Math.max(6, rows - 2);
-  const leftWidth = Math.floor((columns - 1) / 2);
-  const rightWidth = columns - 1 - leftWidth;
   const shown = replay?.state ?? state;
   const attackLine = shown.session && shown.session.mode !== 'off' ? shown.attackNotes.at(-1) : undefined;
-  const bottomRows = Math.max(3, bodyRows - PANE_ROWS - 1 - (attackLine !== undefined ? 1 : 0) - 1);
+  const footer = footerKeys(shown.focus, prompting ? state.overlay : shown.overlay, { replaying: replay !== undefined, stepMode: shown.settings.stepMode });
+  const layout = screenLayout({ columns, rows, footer, client: shown.client, server: shown.server, resultText: resultText(shown).text, attackLine: attackLine !== undefined });
+  const { bodyRows, bottomRows } = layout;
   const entry = selectedWireEntry(shown);
+  const pane = (role: Role, width: number, subtitle: string | undefined) => (
+    <PeerPane role={role} view={shown[role]} width={width} focused={shown.focus === role} cursor={shown.cursor[role]} frame={frame} now={now} subtitle={subtitle ?? ''} rowsPerStep={layout.rowsPerStep} />
+  );
 
   let body;
   if (shown.overlay === 'help') {
-    body = <HelpOverlay width={columns} />;
+    body = <HelpOverlay width={columns} rows={bodyRows} cursor={shown.helpCursor} />;
   } else if (shown.overlay === 'history') {
-    body = <HistoryList sessions={shown.history} cursor={shown.historyCursor} rows={bodyRows} />;
+    body = <HistoryList sessions={shown.history} cursor={shown.historyCursor} rows={bodyRows} width={columns} />;
   } else if (shown.overlay === 'inspector' && entry) {
     body = <Inspector entry={entry} fieldCursor={shown.fieldCursor} rows={bodyRows} width={columns} />;
+  } else if (shown.overlay === 'explain' && (shown.focus === 'client' || shown.focus === 'server')) {
+    body = <SelectedStep state={shown} role={shown.focus} width={columns} rows={bodyRows} />;
   } else {
     body = (
       <>
         <Box>
-          <PeerPane role="client" view={shown.client} width={leftWidth} focused={shown.focus === 'client'} cursor={shown.cursor.client} frame={frame} now={now} subtitle={clientSubtitle(shown)} />
+          {pane('client', layout.leftWidth, clientSubtitle(shown))}
           <Box flexDirection="column">
-            {Array.from({ length: PANE_ROWS }, (_, index) => (
+            {Array.from({ length: layout.paneRows }, (_, index) => (
               <Text key={index} dimColor>│</Text>
             ))}
           </Box>
-          <PeerPane role="server" view={shown.server} width={rightWidth} focused={shown.focus === 'server'} cursor={shown.cursor.server} frame={frame} now={now} subtitle={shown.serverAddress} />
+          {pane('server', layout.rightWidth, shown.serverAddress)}
         </Box>
-        <ResultLine state={shown} />
+        <ResultLine state={shown} width={columns} rows={layout.resultRows} />
         {attackLine !== undefined ? <Text wrap="truncate-end" color={tint('magenta')}>{`mitm: ${attackLine}`}</Text> : null}
         <Tabs focus={shown.focus} wireCount={shown.wire.length} />
         <Box flexDirection="column" height={bottomRows} overflow="hidden">
@@ -197,7 +200,9 @@ export function App({ engine }: AppProps) {
           }}
         />
       ) : (
-        <Text dimColor wrap="truncate-end">{footerKeys(shown.focus, shown.overlay, replay !== undefined)}</Text>
+        layout.footer.map((line, index) => (
+          <Text key={index} dimColor wrap="truncate-end">{line}</Text>
+        ))
       )}
     </Box>
   );
@@ -236,6 +241,12 @@ function bottom(state: DashboardState, rows: number, width: number) {
       return <WireLog entries={state.wire} omitted={state.wireOmitted} cursor={state.cursor.wire} focused rows={rows} />;
     case 'client':
     case 'server':
-      return <StepExplanation role={state.focus} index={state.cursor[state.focus]} view={state[state.focus].steps[stepsOf(state.focus)[state.cursor[state.focus]]?.id ?? '']} />;
+      return <SelectedStep state={state} role={state.focus} width={width} rows={rows} more="Enter shows it all" />;
   }
+}
+
+function SelectedStep({ state, role, width, rows, more }: { readonly state: DashboardState; readonly role: Role; readonly width: number; readonly rows: number; readonly more?: string }) {
+  const index = state.cursor[role];
+  const view = state[role].steps[stepsOf(role)[index]?.id ?? ''];
+  return <StepExplanation role={role} index={index} view={view} width={width} rows={rows} {...(more === undefined ? {} : { more })} />;
 }

@@ -5,11 +5,9 @@
 import { Box, Text } from 'ink';
 import { type Role, stepsOf } from '../protocol/steps.js';
 import type { PeerView } from './dashboard-state.js';
+import { stepLabels } from './pane-layout.js';
 import { ProgressBar } from './ProgressBar.js';
 import { StepRow } from './StepRow.js';
-
-/** Below this width a pane uses the steps' short labels. */
-const FULL_LABEL_WIDTH = 90;
 
 export interface PeerPaneProps {
   readonly role: Role;
@@ -20,12 +18,13 @@ export interface PeerPaneProps {
   readonly frame?: number;
   readonly now: number;
   readonly subtitle?: string;
+  /** The rows each step may take with its detail (see paneRows). */
+  readonly rowsPerStep?: number;
 }
 
-export function PeerPane({ role, view, width, focused = false, cursor = 0, frame = 0, now, subtitle }: PeerPaneProps) {
+export function PeerPane({ role, view, width, focused = false, cursor = 0, frame = 0, now, subtitle, rowsPerStep = 1 }: PeerPaneProps) {
   const { progress } = view;
-  const full = width >= FULL_LABEL_WIDTH;
-  const labelWidth = Math.max(...stepsOf(role).map((step) => (full ? step.label : step.short).length));
+  const { labels, labelWidth } = stepLabels(role, width);
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
@@ -38,12 +37,13 @@ export function PeerPane({ role, view, width, focused = false, cursor = 0, frame
           <StepRow
             key={step.id}
             status={state.status}
-            label={full ? step.label : step.short}
+            label={labels[index]!}
             labelWidth={labelWidth}
             detail={state.detail}
             selected={focused && cursor === index}
             frame={frame}
             width={width}
+            rows={rowsPerStep}
           />
         );
       })}

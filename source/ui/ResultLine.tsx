@@ -1,36 +1,56 @@
 /**
- * One line under the panes: what is happening now (running, waiting for space in
- * step mode, a notice) or how the last session ended.
+ * The line under the panes: what is happening now (running, waiting for space in
+ * step mode, a notice) or how the last session ended. Given more than one row, a
+ * long result wraps rather than being cut, its later lines indented past the
+ * symbol.
  */
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import type { DashboardState } from './dashboard-state.js';
 import { resultStatus, STATUS_COLORS, STATUS_SYMBOLS } from './symbols.js';
 import { tint } from './theme.js';
+import { wrapText } from './wrap-text.js';
 
-export interface ResultLineProps {
-  readonly state: Pick<DashboardState, 'running' | 'result' | 'held' | 'notice' | 'session'>;
+type ResultState = Pick<DashboardState, 'running' | 'result' | 'held' | 'notice' | 'session'>;
+
+export interface ResultText {
+  readonly text: string;
+  readonly color?: string;
+  readonly dim?: boolean;
 }
 
-export function ResultLine({ state }: ResultLineProps) {
-  if (state.notice) return <Text wrap="truncate-end" color={tint('yellow')}>{`! ${state.notice}`}</Text>;
-  if (state.held) {
-    return (
-      <Text wrap="truncate-end" color={tint('yellow')}>
-        {`⏸ ${state.held.role} is about to send ${state.held.message}: space sends it, c lets the session run`}
-      </Text>
-    );
-  }
+/** What the line says, and in which colour. */
+export function resultText(state: ResultState): ResultText {
+  if (state.notice) return { text: `! ${state.notice}`, color: 'yellow' };
+  if (state.held) return { text: `⏸ ${state.held.role} is about to send ${state.held.message}: space sends it, c lets the session run`, color: 'yellow' };
   if (state.running && state.session) {
     const what = state.session.request.op === 'GET' ? `GET "${state.session.request.name}"` : 'LIST';
-    return <Text wrap="truncate-end" color={tint('cyan')}>{`● session ${state.session.id}: ${what}${state.session.mode === 'off' ? '' : `, attacker ${state.session.mode}`}`}</Text>;
+    return { text: `● session ${state.session.id}: ${what}${state.session.mode === 'off' ? '' : `, attacker ${state.session.mode}`}`, color: 'cyan' };
   }
   if (state.result) {
     const status = resultStatus(state.result);
-    return (
-      <Text wrap="truncate-end" color={tint(STATUS_COLORS[status])}>
-        {`${STATUS_SYMBOLS[status]} ${state.result.text}`}
-      </Text>
-    );
+    return { text: `${STATUS_SYMBOLS[status]} ${state.result.text}`, color: STATUS_COLORS[status] };
   }
-  return <Text wrap="truncate-end" dimColor>Pick a file and press Enter to fetch it. ? shows every key.</Text>;
+  return { text: 'Pick a file and press Enter to fetch it. ? shows every key.', dim: true };
+}
+
+/** The lines the text takes at `width`, at most `rows`. */
+export function resultLines(text: string, width: number, rows: number): string[] {
+  return wrapText(text, { first: width, rest: width - 2 }, rows).map((line, index) => (index === 0 ? line : `  ${line}`));
+}
+
+export interface ResultLineProps {
+  readonly state: ResultState;
+  readonly width?: number;
+  readonly rows?: number;
+}
+
+export function ResultLine({ state, width = Number.POSITIVE_INFINITY, rows = 1 }: ResultLineProps) {
+  const { text, color, dim = false } = resultText(state);
+  return (
+    <Box flexDirection="column">
+      {resultLines(text, width, rows).map((line, index) => (
+        <Text key={index} wrap="truncate-end" color={tint(color)} dimColor={dim}>{line}</Text>
+      ))}
+    </Box>
+  );
 }

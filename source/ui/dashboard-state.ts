@@ -10,11 +10,13 @@ import type { SessionSummary } from '../store/session-store.js';
 import type { AttackEvent, Direction, PeerEvent, WireEvent } from '../protocol/events.js';
 import { describeRecord, type WireField } from '../protocol/fields.js';
 import { type Role, stepsOf, type StepStatus } from '../protocol/steps.js';
+import { KEY_HELP } from './keys.js';
 import { wireKind } from './wire-rows.js';
 
 export type Focus = 'files' | 'received' | 'wire' | 'client' | 'server';
 export const FOCUS_ORDER: readonly Focus[] = ['files', 'received', 'wire', 'client', 'server'];
-export type Overlay = 'none' | 'help' | 'inspector' | 'filter' | 'request' | 'history';
+/** What covers the panes: the help, the inspector, a selected step explained in full, a prompt, the history. */
+export type Overlay = 'none' | 'help' | 'inspector' | 'explain' | 'filter' | 'request' | 'history';
 
 /** How many records of one kind from one sender the wire log keeps; the rest are counted. */
 export const WIRE_KEEP_PER_KIND = 12;
@@ -107,6 +109,8 @@ export interface DashboardState {
   readonly overlay: Overlay;
   readonly cursor: Readonly<Record<Focus, number>>;
   readonly fieldCursor: number;
+  /** The help's selected key, which its list scrolls to keep in view. */
+  readonly helpCursor: number;
   readonly filter: string;
   readonly notice?: string;
   /** The store's sessions, newest first, for the history overlay. */
@@ -157,6 +161,7 @@ export function initialState(settings: Settings = { mode: 'off', verify: true, s
     overlay: 'none',
     cursor: { files: 0, received: 0, wire: 0, client: 0, server: 0 },
     fieldCursor: 0,
+    helpCursor: 0,
     filter: '',
     history: [],
     historyCursor: 0,
@@ -203,6 +208,7 @@ export function dashboardReducer(state: DashboardState, action: Action): Dashboa
     }
     case 'move': {
       if (state.overlay === 'history') return { ...state, historyCursor: clamp(state.historyCursor + action.delta, state.history.length) };
+      if (state.overlay === 'help') return { ...state, helpCursor: clamp(state.helpCursor + action.delta, KEY_HELP.length) };
       if (state.overlay === 'inspector') {
         const entry = selectedWireEntry(state);
         const fields = (entry?.fields.length ?? 0) + (entry?.plaintextFields?.length ?? 0);
@@ -213,7 +219,13 @@ export function dashboardReducer(state: DashboardState, action: Action): Dashboa
     }
     case 'open':
       if (action.overlay === 'inspector' && selectedWireEntry(state) === undefined) return state;
-      return { ...state, overlay: action.overlay, fieldCursor: action.overlay === 'inspector' ? 0 : state.fieldCursor };
+      if (action.overlay === 'explain' && state.focus !== 'client' && state.focus !== 'server') return state;
+      return {
+        ...state,
+        overlay: action.overlay,
+        fieldCursor: action.overlay === 'inspector' ? 0 : state.fieldCursor,
+        helpCursor: action.overlay === 'help' ? 0 : state.helpCursor,
+      };
     case 'close-overlay':
       return { ...state, overlay: 'none' };
     case 'filter':

@@ -106,6 +106,7 @@ function onEnter(state: DashboardState): KeyResult {
     return file ? { actions: [], command: { type: 'fetch', request: { op: 'GET', name: file.name } } } : { actions: [] };
   }
   if (state.focus === 'wire' && selectedWireEntry(state)) return { actions: [{ type: 'open', overlay: 'inspector' }] };
+  if (state.focus === 'client' || state.focus === 'server') return { actions: [{ type: 'open', overlay: 'explain' }] };
   return { actions: [] };
 }
 

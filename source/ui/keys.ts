@@ -12,13 +12,14 @@ export interface KeyHelp {
 }
 
 export const KEY_HELP: readonly KeyHelp[] = [
-  { keys: '↑↓ j k', does: 'move in the focused list' },
+  { keys: '↑↓ j k', does: 'move in the focused list (and in this help)' },
   { keys: 'Tab', does: 'focus the next pane: files, received, wire, client, server' },
   { keys: 'Enter', does: 'fetch the selected file (a new session)', where: ['files'] },
   { keys: '/', does: 'filter the files by name', where: ['files'] },
   { keys: 'n', does: 'request any name, typed verbatim (try ../keystore/server/server.key)' },
   { keys: 'L', does: 'request the listing (LIST)' },
   { keys: 'Enter', does: 'inspect the selected record down to its bytes', where: ['wire'] },
+  { keys: 'Enter', does: 'explain the selected step in full, over the whole screen', where: ['client', 'server'] },
   { keys: '↑↓', does: 'select a field: its bytes light up in the hex dump', where: 'inspector' },
   { keys: 'a', does: 'cycle the attacker: off, forged-key, rogue-ca, self-signed, expired, wrong-name, replay-client, bit-flip' },
   { keys: 'v', does: 'toggle certificate verification in the client' },
@@ -32,22 +33,53 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'q  Ctrl+C', does: 'quit' },
 ];
 
-export function footerKeys(focus: Focus, overlay: Overlay, replaying = false): string {
-  if (overlay === 'history') return '↑↓ session  Enter replay it  Esc close  q quit';
-  if (overlay === 'inspector') return '↑↓ field  Esc back  q quit';
-  if (replaying && overlay === 'none') return '← → step through the session  ↑↓ move  Tab pane  Enter inspect  Esc back to live  q quit';
-  if (overlay === 'help') return 'Esc or ? closes the help';
-  if (overlay === 'filter' || overlay === 'request') return 'Enter confirm  Esc cancel';
-  const common = 'Tab pane  a attacker  v verify  s step  n name';
-  switch (focus) {
-    case 'files':
-      return `? help  q quit  ↑↓ pick  Enter fetch  / filter  ${common}`;
-    case 'wire':
-      return `? help  q quit  ↑↓ record  Enter inspect  ${common}`;
-    case 'client':
-    case 'server':
-      return `? help  q quit  ↑↓ step, explained below  ${common}`;
-    case 'received':
-      return `? help  q quit  ↑↓ file  ${common}`;
+/** One key in the footer: the key and, in a word or two, what it does. */
+export interface FooterKey {
+  readonly key: string;
+  readonly does: string;
+}
+
+export interface FooterContext {
+  readonly replaying?: boolean;
+  /** Step mode: the keys that send and release the held record come first. */
+  readonly stepMode?: boolean;
+}
+
+const keys = (...pairs: readonly (readonly [string, string])[]): FooterKey[] => pairs.map(([key, does]) => ({ key, does }));
+
+/** The keys that work where the focus is, most useful first. */
+export function footerKeys(focus: Focus, overlay: Overlay, { replaying = false, stepMode = false }: FooterContext = {}): FooterKey[] {
+  if (overlay === 'history') return keys(['↑↓', 'session'], ['Enter', 'replay it'], ['Esc', 'close'], ['q', 'quit']);
+  if (overlay === 'inspector') return keys(['↑↓', 'field'], ['Esc', 'back'], ['q', 'quit']);
+  if (overlay === 'explain') return keys(['↑↓', 'step'], ['Esc', 'back'], ['q', 'quit']);
+  if (replaying && overlay === 'none') return keys(['← →', 'step through the session'], ['↑↓', 'move'], ['Tab', 'pane'], ['Enter', 'inspect'], ['Esc', 'back to live'], ['q', 'quit']);
+  if (overlay === 'help') return keys(['↑↓', 'scroll'], ['Esc or ?', 'closes the help']);
+  if (overlay === 'filter' || overlay === 'request') return keys(['Enter', 'confirm'], ['Esc', 'cancel']);
+  const stepping = stepMode ? keys(['space', 'send'], ['c', 'run on'], ['s', 'step off']) : [];
+  const common = keys(['Tab', 'pane'], ['a', 'attacker'], ['v', 'verify'], ...(stepMode ? [] : [['s', 'step'] as const]), ['n', 'name'], ['L', 'list'], ['h', 'history']);
+  const here = {
+    files: keys(['↑↓', 'pick'], ['Enter', 'fetch'], ['/', 'filter']),
+    wire: keys(['↑↓', 'record'], ['Enter', 'inspect']),
+    client: keys(['↑↓', 'step'], ['Enter', 'explain']),
+    server: keys(['↑↓', 'step'], ['Enter', 'explain']),
+    received: keys(['↑↓', 'file']),
+  }[focus];
+  return [...keys(['?', 'help'], ['q', 'quit']), ...stepping, ...here, ...common];
+}
+
+/** The footer's keys in as few lines of `width` as they fit, at most `maxLines`; keys past those are left out. */
+export function footerLines(footer: readonly FooterKey[], width: number, maxLines = 2): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const { key, does } of footer) {
+    const item = `${key} ${does}`;
+    if (line !== '' && line.length + 2 + item.length > width) {
+      lines.push(line);
+      line = '';
+      if (lines.length === maxLines) return lines;
+    }
+    line = line === '' ? item : `${line}  ${item}`;
   }
+  if (line !== '') lines.push(line);
+  return lines;
 }

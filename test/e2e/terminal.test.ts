@@ -64,6 +64,13 @@ describe.each([
     const fetched = await waitFor('hello.txt received');
     expect(fetched).toMatch(/✔ Save to received\//);
     expect(fetched.split('\n').every((line) => line.length <= columns)).toBe(true);
+    // Every key of the footer is there, on two lines when one is too narrow.
+    expect(fetched).toMatch(/s step {2}n name {2}L list {2}h history/);
+    if (rows >= 40) {
+      // A tall terminal wraps the steps' details under their labels instead of cutting them.
+      expect(fetched).toContain('(HMAC-SHA256)');
+      expect(fetched).toMatch(/│ {2}\S/);
+    }
     expect(await readFile(join(root, 'received', 'hello.txt'), 'utf8')).toBe('hello through a real terminal\n');
 
     press('a');
@@ -85,6 +92,35 @@ describe.each([
     expect(inspector).toMatch(/000000 {2}16 03 00/);
     press('Escape');
     await waitFor('Wire');
+
+    // The help fits: its title and legend stay, and the keys scroll to the last one.
+    press('?');
+    const help = await waitFor('Keys');
+    expect(help).toContain('– skipped.');
+    for (let index = 0; index < 20; index += 1) press('j');
+    const scrolled = await waitFor('q  Ctrl+C  quit');
+    expect(scrolled).toMatch(/^Keys/m);
+    expect(scrolled.split('\n').every((line) => line.length <= columns)).toBe(true);
+    press('Escape');
+    await waitFor('Enter inspect');
+
+    // The selected step's explanation fits below the panes, or says how to read it all; Enter does.
+    press('Tab');
+    const explained = await waitFor('client: Connect to the server');
+    if (rows < 40) expect(explained).toContain('… Enter shows it all');
+    press('Enter');
+    const whole = await waitFor('Esc back');
+    expect(whole).toContain('Real TLS: ');
+    press('Escape');
+    await waitFor('Enter explain');
+
+    // The history's columns fit the width, the outcome included.
+    press('h');
+    const history = await waitFor(/started \(UTC\).*outcome/);
+    expect(history.split('\n').every((line) => line.length <= columns)).toBe(true);
+    expect(history).toContain('✘ bad_certificate');
+    press('Escape');
+    await waitFor('Enter explain');
 
     press('q');
     const after = await waitFor('EXITED 0');

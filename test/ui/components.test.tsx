@@ -15,13 +15,16 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../source/crypto/bytes.js';
 import { CLIENT_STEPS, SERVER_STEPS, type StepStatus, stepsOf } from '../../source/protocol/steps.js';
 import { formatBytes } from '../../source/protocol/units.js';
+import type { SessionSummary } from '../../source/store/session-store.js';
 import { type DashboardState, emptyPeer, initialState, type PeerView, type WireEntry } from '../../source/ui/dashboard-state.js';
 import { explainMessage, explainStep } from '../../source/ui/explanations.js';
 import { FilePicker } from '../../source/ui/FilePicker.js';
 import { Header } from '../../source/ui/Header.js';
 import { HelpOverlay } from '../../source/ui/HelpOverlay.js';
+import { HistoryList } from '../../source/ui/HistoryList.js';
 import { Inspector } from '../../source/ui/Inspector.js';
 import { KEY_HELP } from '../../source/ui/keys.js';
+import { paneRows } from '../../source/ui/pane-layout.js';
 import { PeerPane } from '../../source/ui/PeerPane.js';
 import { ReceivedList } from '../../source/ui/ReceivedList.js';
 import { ResultLine } from '../../source/ui/ResultLine.js';
@@ -152,6 +155,31 @@ describe('PeerPane', () => {
     expect(helloRow).toContain(detail.slice(0, 30));
     expect(helloRow.endsWith('…')).toBe(true);
     expect([...helloRow]).toHaveLength(95);
+  });
+
+  it('wraps each detail under its label when given rows for it, and cuts none that fits them', () => {
+    const width = 59;
+    const frame = frameOf(
+      <Box width={width}>
+        <PeerPane role="client" view={clean.client} width={width} now={NOW} rowsPerStep={4} />
+      </Box>,
+    );
+    const rows = lines(frame);
+    expect(rows).toHaveLength(paneRows('client', clean.client, width, 4));
+    expect(rows.length).toBeGreaterThan(13);
+    for (const row of rows) expect([...row].length).toBeLessThanOrEqual(width);
+    // Each step's detail reads whole across its row and the indented lines below it.
+    const text = flat(frame);
+    for (const step of CLIENT_STEPS) expect(text).toContain(flat(clean.client.steps[step.id]!.detail));
+    const finished = rows.findIndex((row) => row.startsWith('✔ FINISHED exchanged'));
+    expect(rows[finished + 1]).toMatch(/^ {2}\S/);
+  });
+
+  it('puts a detail below its label when the row leaves too little room beside it', () => {
+    const frame = frameOf(<StepRow status="failed" label="Verify server certificate" labelWidth={26} detail="bad_certificate: the signature does not verify" width={39} rows={3} />);
+    expect(lines(frame)).toEqual(['✘ Verify server certificate', '  bad_certificate: the signature does', '  not verify']);
+    // With one row it keeps the label alone, as before.
+    expect(frameOf(<StepRow status="failed" label="Verify server certificate" labelWidth={26} detail="bad_certificate: x" width={39} />)).toBe('✘ Verify server certificate');
   });
 
   it('draws a progress bar with the percentage, the bytes and the rate', () => {
@@ -478,6 +506,18 @@ describe('StepExplanation', () => {
   it('renders nothing for an index past the last step', () => {
     expect(frameOf(<StepExplanation role="server" index={11} view={undefined} />)).toBe('');
   });
+
+  it('fits the rows it is given: the title first, and a last row that says how to read the rest', () => {
+    const view = clean.client.steps.connect!;
+    const frame = frameOf(<StepExplanation role="client" index={0} view={view} width={80} rows={6} more="Enter shows it all" />);
+    const rows = lines(frame);
+    expect(rows).toHaveLength(6);
+    expect(rows[0]).toBe('client: Connect to the server  ✔ done');
+    expect(rows[5]).toBe('… Enter shows it all');
+    for (const row of rows) expect([...row].length).toBeLessThanOrEqual(80);
+    // With room for it all, no hint.
+    expect(frameOf(<StepExplanation role="client" index={0} view={view} width={80} rows={30} more="Enter shows it all" />)).not.toContain('Enter shows it all');
+  });
 });
 
 describe('HelpOverlay', () => {
@@ -489,7 +529,49 @@ describe('HelpOverlay', () => {
       const row = rows.find((candidate) => candidate.startsWith(`${key.keys.padEnd(11)}${key.does.slice(0, 40)}`));
       expect(row, key.keys).toBeDefined();
     }
-    expect(rows.filter((row) => row.startsWith('Enter      '))).toHaveLength(2);
+    expect(rows.filter((row) => row.startsWith('Enter      '))).toHaveLength(3);
     expect(flat(frame)).toContain("✔ done, ⚠ done without its protection (a certificate not verified), ✘ failed with the alert and its reason, ⊘ stopped by the other side's alert, ⠋ in progress, · pending, – skipped.");
+  });
+
+  it('fits an 80x24 terminal: the title and the legend stay, the keys scroll to the cursor, no row is cut', () => {
+    const first = lines(frameOf(<HelpOverlay width={80} rows={22} cursor={0} />));
+    expect(first).toHaveLength(22);
+    expect(first[0]).toMatch(/^Keys 1-\d+ of \d+ \(↑↓ scrolls\)$/);
+    expect(first.at(-1)).toMatch(/skipped\.$/);
+    for (const row of first) expect([...row].length).toBeLessThanOrEqual(80);
+    expect(first.join('\n')).not.toContain('…');
+    // The attacker's modes wrap under the description rather than being cut.
+    expect(flat(first.join('\n'))).toContain('expired, wrong-name, replay-client, bit-flip');
+    const last = lines(frameOf(<HelpOverlay width={80} rows={22} cursor={KEY_HELP.length - 1} />));
+    expect(last).toHaveLength(22);
+    expect(last.some((row) => row.startsWith('q  Ctrl+C  quit'))).toBe(true);
+    expect(last[0]).toMatch(new RegExp(`-${KEY_HELP.length} of ${KEY_HELP.length} `));
+  });
+});
+
+describe('HistoryList', () => {
+  const sessions: SessionSummary[] = [0, 1, 2].map((index) => ({
+    id: `2026112${index}-024638123-dashboard-abcdef`,
+    path: `/store/${index}.jsonl`,
+    meta: {
+      type: 'meta', id: `s${index}`, version: '0.1.0', kind: 'dashboard', startedAt: `2026-11-2${index}T02:46:38.123Z`, roles: ['client', 'server'],
+      request: { op: 'GET', name: 'a-rather-long-file-name.txt' }, mode: 'replay-client', verify: true,
+    },
+    outcome: { type: 'outcome', ok: false, reason: 'server sent decrypt_error: CERTIFICATE_VERIFY does not verify', durationMs: 35, bytes: 0, omitted: {}, streams: {} },
+    complete: true,
+  }));
+
+  it('shows every column when wide, and fewer at 80 columns so that the outcome still reads', () => {
+    const wide = lines(frameOf(<HistoryList sessions={sessions} cursor={0} rows={10} width={100} />));
+    expect(wide[1]).toMatch(/started \(UTC\) +request +attacker +duration +outcome/);
+    expect(wide[2]).toContain('2026-11-20 02:46:38');
+    const narrow = lines(frameOf(<HistoryList sessions={sessions} cursor={1} rows={10} width={80} />));
+    expect(narrow[1]).not.toContain('program');
+    expect(narrow[1]).toContain('attacker');
+    for (const row of narrow) expect([...row].length).toBeLessThanOrEqual(80);
+    const selected = narrow.find((row) => row.startsWith('›'))!;
+    expect(selected).toContain('11-21 02:46:38');
+    expect(selected).toContain('replay-client');
+    expect(selected).toMatch(/35 ms  ✘ server sent decr/);
   });
 });

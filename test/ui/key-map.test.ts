@@ -58,6 +58,11 @@ const noEffect: KeyResult = { actions: [] };
 /** One check per KEY_HELP entry, keyed by its keys and where it works. */
 const CASES: Readonly<Record<string, () => void>> = {
   '↑↓ j k': () => {
+    // In the help, they move through its keys, which scroll into view.
+    const help = apply(session, [{ type: 'open', overlay: 'help' }]);
+    expect(apply(help, interpretKey(help, 'j', {}).actions).helpCursor).toBe(1);
+    expect(apply(help, interpretKey(help, '', { pageDown: true }).actions.concat(interpretKey(help, '', { pageDown: true }).actions)).helpCursor).toBe(KEY_HELP.length - 1);
+    expect(apply(help, interpretKey(help, 'k', {}).actions).helpCursor).toBe(0);
     for (const [input, key] of [['k', {}], ['', { upArrow: true }]] as const) expect(interpretKey(session, input, key)).toEqual({ actions: [{ type: 'move', delta: -1 }] });
     for (const [input, key] of [['j', {}], ['', { downArrow: true }]] as const) expect(interpretKey(session, input, key)).toEqual({ actions: [{ type: 'move', delta: 1 }] });
     expect(interpretKey(session, '', { pageUp: true })).toEqual({ actions: [{ type: 'move', delta: -10 }] });
@@ -101,9 +106,21 @@ const CASES: Readonly<Record<string, () => void>> = {
     const wire = at('wire');
     expect(interpretKey(wire, '', { return: true })).toEqual({ actions: [{ type: 'open', overlay: 'inspector' }] });
     expect(apply(wire, interpretKey(wire, '', { return: true }).actions).overlay).toBe('inspector');
-    // An empty wire log has nothing to inspect; the checklists do nothing on Enter.
+    // An empty wire log has nothing to inspect.
     expect(interpretKey(at('wire', initialState()), '', { return: true })).toEqual(noEffect);
-    expect(interpretKey(at('client'), '', { return: true })).toEqual(noEffect);
+  },
+  'Enter client,server': () => {
+    for (const focus of ['client', 'server'] as const) {
+      const result = interpretKey(at(focus), '', { return: true });
+      expect(result).toEqual({ actions: [{ type: 'open', overlay: 'explain' }] });
+      const explained = apply(at(focus), result.actions);
+      expect(explained.overlay).toBe('explain');
+      // ↑↓ go on moving through the steps, each explained in full; Esc goes back.
+      expect(apply(explained, interpretKey(explained, 'j', {}).actions).cursor[focus]).toBe(1);
+      expect(apply(explained, interpretKey(explained, '', { escape: true }).actions).overlay).toBe('none');
+    }
+    // Only a checklist has a step to explain.
+    expect(apply(at('files'), [{ type: 'open', overlay: 'explain' }]).overlay).toBe('none');
   },
   '↑↓ inspector': () => {
     const inspector = apply(at('wire'), [{ type: 'open', overlay: 'inspector' }]);

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { listWindow } from '../../source/ui/list-window.js';
+import { listWindow, listWindowByHeights } from '../../source/ui/list-window.js';
 
 describe('listWindow', () => {
   it('shows the whole list when it fits', () => {
@@ -44,6 +44,29 @@ describe('listWindow', () => {
         expect(cursor).toBeLessThan(end);
       }),
       { seed: 8, numRuns: 500 },
+    );
+  });
+});
+
+describe('listWindowByHeights', () => {
+  it('shows every item that fits, and otherwise a window that holds the cursor and as many rows as fit', () => {
+    expect(listWindowByHeights([1, 2, 1], 2, 4)).toEqual({ start: 0, end: 3 });
+    expect(listWindowByHeights([1, 2, 1, 1, 2, 1], 0, 4)).toEqual({ start: 0, end: 3 });
+    expect(listWindowByHeights([1, 2, 1, 1, 2, 1], 5, 4)).toEqual({ start: 3, end: 6 });
+    expect(listWindowByHeights([1, 1, 1, 1, 1, 1, 1, 1], 4, 4)).toEqual({ start: 2, end: 6 });
+  });
+
+  it('always holds the cursor and never more rows than it has (property, fixed seed)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 30 }), fc.nat(), fc.integer({ min: 3, max: 20 }), (heights, at, rows) => {
+        const cursor = at % heights.length;
+        const { start, end } = listWindowByHeights(heights, cursor, rows);
+        expect(start).toBeLessThanOrEqual(cursor);
+        expect(end).toBeGreaterThan(cursor);
+        const used = heights.slice(start, end).reduce((sum, height) => sum + height, 0);
+        if (heights.reduce((sum, height) => sum + height, 0) > rows) expect(used).toBeLessThanOrEqual(rows);
+      }),
+      { seed: 20_261_127, numRuns: 300 },
     );
   });
 });
