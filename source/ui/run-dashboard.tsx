@@ -2,9 +2,10 @@
  * Starts the dashboard in this terminal: opens the keystore, starts the engine,
  * renders until the user quits, then closes every socket. Console output from
  * libraries is held back while Ink draws, so nothing lands on the screen, and is
- * printed once the terminal is restored.
+ * printed once the terminal is restored. When the terminal goes away under it
+ * (SIGHUP, or reads and writes failing with EIO), it closes as quietly.
  */
-import { render } from 'ink';
+import { type Instance, render } from 'ink';
 import type { AesImplementation } from '../crypto/aes-ctr.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { loadKeystore } from '../headless/load-keystore.js';
@@ -70,19 +71,53 @@ export async function runDashboard(options: DashboardOptions, output: CommandOut
     process.stdout.write(LEAVE_ALTERNATE_SCREEN);
   };
   process.once('exit', leaveScreen);
+  let instance: Instance | undefined;
+  let hungUp = false;
+  const stop = (): void => instance?.unmount();
+  const hangUp = (): void => {
+    hungUp = true;
+    try {
+      instance?.unmount();
+    } catch {
+      // Ink gives the terminal back as it unmounts; a terminal that is gone cannot take it.
+    }
+  };
+  const onTerminalError = (error: NodeJS.ErrnoException): void => {
+    if (!TERMINAL_GONE.includes(error.code ?? '')) throw error;
+    hangUp();
+  };
+  const streams = [process.stdin, process.stdout, process.stderr];
+  for (const stream of streams) stream.on('error', onTerminalError);
+  // Listening until the end, not once: Ink's signal-exit re-raises a signal that no one else listens to,
+  // which would end the process before the sockets close and the screen is given back.
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', hangUp);
   try {
-    const instance = render(<App engine={engine} />, { patchConsole: false, exitOnCtrlC: true });
-    const stop = (): void => instance.unmount();
-    process.once('SIGTERM', stop);
-    process.once('SIGHUP', stop);
+    instance = render(<App engine={engine} />, { patchConsole: false, exitOnCtrlC: true });
     await instance.waitUntilExit();
-    process.off('SIGTERM', stop);
-    process.off('SIGHUP', stop);
   } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGHUP', hangUp);
     await engine.close();
     leaveScreen();
     process.off('exit', leaveScreen);
     for (const line of release()) process.stderr.write(`${line}\n`);
   }
+  if (hungUp) endAsHungUp();
   return EXIT.ok;
+}
+
+/** How reads and writes fail once the terminal is gone: its window closed, its connection dropped. */
+const TERMINAL_GONE: readonly string[] = ['EIO', 'EPIPE', 'ENXIO'];
+
+/**
+ * Ends the process as a program ends on a hangup, by the signal itself. Node's
+ * own exit would try to reset the terminal it found at start, and on a terminal
+ * that is gone that fails an assertion and prints a native stack trace.
+ */
+function endAsHungUp(): never {
+  // Every listener goes, signal-exit's too (the cursor is already back), so the signal's default action ends the process.
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
+  throw new Error('still running after SIGHUP');
 }
