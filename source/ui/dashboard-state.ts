@@ -145,6 +145,15 @@ export function emptyPeer(role: Role): PeerView {
   return { steps: Object.fromEntries(stepsOf(role).map((step) => [step.id, { status: 'pending', detail: '' }])) };
 }
 
+/**
+ * The dashboard's server listens from the start, though its checklist hears of it
+ * only when a connection arrives: until then the pane says so itself.
+ */
+function listening(server: PeerView, address: string | undefined): PeerView {
+  if (address === undefined || address === '' || server.steps.listen?.status !== 'pending') return server;
+  return { ...server, steps: { ...server.steps, listen: { status: 'done', detail: `listening on ${address}` } } };
+}
+
 export function initialState(settings: Settings = { mode: 'off', verify: true, stepMode: false }): DashboardState {
   return {
     caFingerprint: '',
@@ -238,7 +247,7 @@ export function dashboardReducer(state: DashboardState, action: Action): Dashboa
 function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardState {
   switch (event.type) {
     case 'ready':
-      return { ...state, serverAddress: event.serverAddress, caFingerprint: event.caFingerprint };
+      return { ...state, serverAddress: event.serverAddress, caFingerprint: event.caFingerprint, server: listening(state.server, event.serverAddress) };
     case 'files': {
       const next = { ...state, files: event.files };
       return { ...next, cursor: { ...state.cursor, files: clamp(state.cursor.files, visibleFiles(next).length) } };
@@ -254,7 +263,7 @@ function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardS
         running: true,
         result: undefined,
         client: emptyPeer('client'),
-        server: emptyPeer('server'),
+        server: listening(emptyPeer('server'), state.serverAddress),
         wire: [],
         wireOmitted: {},
         attackNotes: [],

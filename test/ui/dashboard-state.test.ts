@@ -469,6 +469,17 @@ describe('engine events', () => {
     expect(state.notice).toBeUndefined();
   });
 
+  it('shows the server listening from ready, before any session, and again at each session’s start', () => {
+    expect(initialState().server.steps.listen?.status).toBe('pending');
+    let state = engine(initialState(), { type: 'ready', serverAddress: '127.0.0.1:4041', caFingerprint: 'AB:CD' });
+    expect(state.server.steps.listen).toEqual({ status: 'done', detail: 'listening on 127.0.0.1:4041' });
+    expect(state.server.steps.accept?.status).toBe('pending');
+    state = engine(state, { type: 'session-start', session: { id: 1, request: { op: 'LIST' }, mode: 'off', verify: true, startedAt: NOW } });
+    expect(state.server.steps.listen).toEqual({ status: 'done', detail: 'listening on 127.0.0.1:4041' });
+    // A replay starts from no address: its listen step is the transcript's.
+    expect(engine(initialState(), { type: 'session-start', session: { id: 1, request: { op: 'LIST' }, mode: 'off', verify: true, startedAt: NOW } }).server.steps.listen?.status).toBe('pending');
+  });
+
   it('clamps the file and received cursors when their lists shrink', () => {
     let state = engine(withFiles(), { type: 'received', entries: [{ name: 'a', size: 1 }, { name: 'b', size: 2 }, { name: 'c', size: 3 }] });
     state = dashboardReducer(state, { type: 'move', delta: 4 });
