@@ -1,5 +1,5 @@
 /**
- * Sizes and rates for people: 1.2 MB, 16 KiB/s. Decimal units for sizes, as file
+ * Sizes, rates and durations for people: 1.2 MB, 16 KiB/s, 35 ms, 1.2 s. Decimal units for sizes, as file
  * managers show them, so "1.2 MB" matches what a user sees elsewhere.
  */
 
@@ -22,4 +22,12 @@ export function formatRate(bytesPerSecond: number): string {
 /** 1234567 → "1,234,567", for exact byte counts. */
 export function formatCount(count: number): string {
   return count.toLocaleString('en-US');
+}
+
+/** 35 → "35 ms", 1234 → "1.2 s", 75000 → "1m 15s": as precise as a person reads a duration. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`;
 }

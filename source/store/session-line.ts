@@ -4,7 +4,7 @@
  * much, and how it ended. The columns are data, so a narrow list can leave some
  * out and keep the outcome readable.
  */
-import { formatBytes } from '../protocol/units.js';
+import { formatBytes, formatDuration } from '../protocol/units.js';
 import type { SessionSummary } from './session-store.js';
 
 export interface SessionColumn {
@@ -27,7 +27,7 @@ const REQUEST: SessionColumn = {
 /** The request cut shorter, for a narrow list. */
 const REQUEST_SHORT: SessionColumn = { ...REQUEST, width: 16 };
 const ATTACKER: SessionColumn = { heading: 'attacker', width: 13, cell: ({ meta }) => meta.mode };
-const DURATION: SessionColumn = { heading: 'duration', width: 8, alignRight: true, cell: ({ outcome }) => (outcome ? `${outcome.durationMs} ms` : '') };
+const DURATION: SessionColumn = { heading: 'duration', width: 8, alignRight: true, cell: ({ outcome }) => (outcome ? formatDuration(outcome.durationMs) : '') };
 const SIZE: SessionColumn = { heading: 'size', width: 8, alignRight: true, cell: ({ outcome }) => (outcome ? formatBytes(outcome.bytes) : '') };
 const OUTCOME: SessionColumn = {
   heading: 'outcome',

@@ -4,6 +4,7 @@
  * not verify the server is not shown as a plain "ok".
  */
 import { describe, expect, it } from 'vitest';
+import { formatDuration } from '../../source/protocol/units.js';
 import { SESSION_COLUMNS, sessionColumns, sessionHeading, sessionLine } from '../../source/store/session-line.js';
 import type { SessionSummary } from '../../source/store/session-store.js';
 import type { TranscriptOutcome } from '../../source/store/transcript.js';
@@ -47,5 +48,16 @@ describe('sessionColumns', () => {
     expect(line.indexOf('⚠')).toBeLessThanOrEqual(78 - 16);
     expect(line).toMatch(/^11-27 02:46:38 {2}GET hello\.txt +off +35 ms {2}⚠ ok, server NOT verified$/);
     expect(sessionHeading(sessionColumns(40))).not.toContain('attacker');
+  });
+});
+
+describe('durations', () => {
+  it('read as a person reads them: ms under a second, seconds with a tenth under ten, minutes beyond', () => {
+    expect([35, 999, 1_000, 1_234, 9_950, 12_400, 59_400, 75_000, 3_600_000].map(formatDuration)).toEqual(['35 ms', '999 ms', '1.0 s', '1.2 s', '9.9 s', '12 s', '59 s', '1m 15s', '60m 00s']);
+  });
+
+  it('stand in the history formatted, not as raw milliseconds', () => {
+    expect(sessionLine(summary(true, { durationMs: 1_605 }))).toMatch(/ {2}1\.6 s {2}/);
+    expect(sessionLine(summary(true, { durationMs: 35 }))).toMatch(/ {2}35 ms {2}/);
   });
 });
