@@ -74,7 +74,10 @@ export interface ReceivedView {
 }
 
 export interface SessionView {
+  /** The dashboard numbers its sessions from 1. */
   readonly id: number;
+  /** How the result line names the session instead, when it is not one of the dashboard's (a replay). */
+  readonly name?: string;
   readonly request: ClientRequest;
   readonly mode: AttackMode;
   readonly verify: boolean;

@@ -24,7 +24,10 @@ export function replayEvents(transcript: Transcript): EngineEvent[] {
   const startedAt = Date.parse(meta.startedAt);
   const request = meta.request?.op === 'GET' ? { op: 'GET' as const, name: meta.request.name ?? '' } : { op: 'LIST' as const };
   const events: EngineEvent[] = [
-    { type: 'session-start', session: { id: 0, request, mode: meta.mode as DashboardState['settings']['mode'], verify: meta.verify ?? true, startedAt } },
+    {
+      type: 'session-start',
+      session: { id: 0, name: `stored session of ${meta.startedAt.replace('T', ' ').slice(0, 19)} UTC`, request, mode: meta.mode as DashboardState['settings']['mode'], verify: meta.verify ?? true, startedAt },
+    },
     ...transcript.lines.map((line): EngineEvent => ({ type: 'peer', event: asSeenBySender(line.event, meta.roles), at: startedAt + line.t })),
   ];
   if (outcome !== undefined) {

@@ -115,6 +115,9 @@ describe('replay', () => {
       await press('\r');
       const first = await until((text) => /REPLAY 1\/\d+/.test(text));
       expect(first).toContain('not live');
+      // Mid-replay the session is named by when it was kept, not numbered like a live one.
+      expect(first).toContain(`● stored session of ${new Date(NOW).toISOString().replace('T', ' ').slice(0, 19)} UTC: GET "notes.txt"`);
+      expect(first).not.toContain('session 0');
       await press('\u001b[C');
       await until((text) => /REPLAY 2\/\d+/.test(text));
       await press('\u001b');
