@@ -208,6 +208,18 @@ function clamp(value: number, length: number): number {
   return Math.max(0, Math.min(value, length - 1));
 }
 
+/**
+ * Where a list's cursor goes when the list is read again (after every session,
+ * L's listing included): to the item it was on, by name, wherever that now
+ * stands, so that Enter fetches the file the user picked; to the same place,
+ * clamped, when that item is gone.
+ */
+function followName(before: readonly { readonly name: string }[], cursor: number, after: readonly { readonly name: string }[]): number {
+  const name = before[cursor]?.name;
+  const index = name === undefined ? -1 : after.findIndex((item) => item.name === name);
+  return index === -1 ? clamp(cursor, after.length) : index;
+}
+
 export function dashboardReducer(state: DashboardState, action: Action): DashboardState {
   switch (action.type) {
     case 'engine':
@@ -253,10 +265,10 @@ function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardS
       return { ...state, serverAddress: event.serverAddress, caFingerprint: event.caFingerprint, server: listening(state.server, event.serverAddress) };
     case 'files': {
       const next = { ...state, files: event.files };
-      return { ...next, cursor: { ...state.cursor, files: clamp(state.cursor.files, visibleFiles(next).length) } };
+      return { ...next, cursor: { ...state.cursor, files: followName(visibleFiles(state), state.cursor.files, visibleFiles(next)) } };
     }
     case 'received':
-      return { ...state, received: event.entries, cursor: { ...state.cursor, received: clamp(state.cursor.received, event.entries.length) } };
+      return { ...state, received: event.entries, cursor: { ...state.cursor, received: followName(state.received, state.cursor.received, event.entries) } };
     case 'settings':
       return { ...state, settings: event.settings };
     case 'session-start':

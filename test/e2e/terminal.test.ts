@@ -1,9 +1,12 @@
 /**
  * The real program in a real terminal: tmux runs the built dashboard at 120x40 and
  * at 80x24, keys are typed with send-keys and the screen is read with
- * capture-pane, as a user would see it. It fetches a file, switches on an attack
- * and sees the client fail at the right step, opens the inspector, and quits
- * leaving the terminal as it was.
+ * capture-pane, as a user would see it. It lists the server's files (the cursor
+ * stays on its file when one appears before it), fetches a file (at 120x40 the
+ * details wrap; at 80x24 every footer key still shows), switches on an attack and
+ * sees one ✘ where the client caught it and the server stopped by its alert,
+ * opens the inspector, the help (which scrolls), a step explained in full and the
+ * history (which fits its width), and quits leaving the terminal as it was.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -59,7 +62,14 @@ describe.each([
     const command = `cd ${root} && node ${CLI} --port 0; echo "EXITED $?"; sleep 60`;
     tmux('new-session', '-d', '-s', 'e2e', '-x', String(columns), '-y', String(rows), command);
 
-    await waitFor('hello.txt');
+    const first = await waitFor('hello.txt');
+    // Listen is done before any session: the server is listening.
+    expect(first).toMatch(/│✔ Listen/);
+    // A file appears before the selected one; after L's listing the cursor is still on hello.txt.
+    await writeFile(join(root, 'public', 'aaa.txt'), 'a\n');
+    press('L');
+    const listed = await waitFor('listing received: 2 files');
+    expect(listed).toMatch(/^› +\d+ B {2}hello\.txt$/m);
     press('Enter');
     const fetched = await waitFor('hello.txt received');
     expect(fetched).toMatch(/✔ Save to received\//);

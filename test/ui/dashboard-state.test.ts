@@ -25,6 +25,7 @@ import {
   WIRE_KEEP_PER_KIND,
   type WireEntry,
 } from '../../source/ui/dashboard-state.js';
+import { interpretKey } from '../../source/ui/key-map.js';
 import { NOW, type TestPki, testPki } from '../support/identities.js';
 import { attackEventsOf, engineEvents, fileOf, isSentWire, pairSession, stateAfter, trioSession } from './session-events.js';
 
@@ -478,6 +479,18 @@ describe('engine events', () => {
     expect(state.server.steps.listen).toEqual({ status: 'done', detail: 'listening on 127.0.0.1:4041' });
     // A replay starts from no address: its listen step is the transcript's.
     expect(engine(initialState(), { type: 'session-start', session: { id: 1, request: { op: 'LIST' }, mode: 'off', verify: true, startedAt: NOW } }).server.steps.listen?.status).toBe('pending');
+  });
+
+  it('keeps the file and received cursors on the same names when the lists are read again (after L, after any session)', () => {
+    let state = engine(withFiles(), { type: 'received', entries: [{ name: 'b', size: 2 }, { name: 'c', size: 3 }] });
+    state = dashboardReducer(state, { type: 'move', delta: 1 });
+    state = dashboardReducer(dashboardReducer(state, { type: 'focus', to: 'received' }), { type: 'move', delta: 1 });
+    expect(visibleFiles(state)[state.cursor.files]?.name).toBe('beta.bin');
+    // A file appears before the selected one, and a received file before the selected one.
+    state = engine(state, { type: 'files', files: [{ name: 'aardvark.txt', size: 1 }, ...FILES] }, { type: 'received', entries: [{ name: 'a', size: 1 }, { name: 'b', size: 2 }, { name: 'c', size: 3 }] });
+    expect(visibleFiles(state)[state.cursor.files]?.name).toBe('beta.bin');
+    expect(state.received[state.cursor.received]?.name).toBe('c');
+    expect(interpretKey(dashboardReducer(state, { type: 'focus', to: 'files' }), '', { return: true }).command).toEqual({ type: 'fetch', request: { op: 'GET', name: 'beta.bin' } });
   });
 
   it('clamps the file and received cursors when their lists shrink', () => {
