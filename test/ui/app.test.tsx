@@ -218,6 +218,8 @@ describe('the dashboard', () => {
     await press(KEY.enter);
     const held = await showing('client is about to send CLIENT_HELLO');
     expect(resultLine(held)).toBe('⏸ client is about to send CLIENT_HELLO: space sends it, c lets the session run');
+    // The footer leads with the keys that work in step mode.
+    expect(held).toMatch(/^\? help {2}q quit {2}space send {2}c run on {2}s step off/m);
     expect(stepSymbol(held, 'client', 'Connect')).toBe('✔');
     expect(stepSymbol(held, 'client', 'CLIENT_HELLO + certificate')).not.toBe('✔');
     // It stays held: nothing moves without space.
