@@ -41,10 +41,11 @@ export interface DetailLines {
 export function detailLines(detail: string, labelWidth: number, width: number, rows: number): DetailLines {
   if (detail === '') return { more: [] };
   const room = width - labelWidth - 3;
-  const below = width - DETAIL_INDENT;
   if (rows <= 1 || [...detail].length <= room) return room >= MIN_DETAIL_WIDTH ? { first: wrapText(detail, room, 1)[0]!, more: [] } : { more: [] };
+  // Wrapped lines keep a column free at the right, so they do not run into the divider.
+  const below = width - DETAIL_INDENT - 1;
   if (room >= MIN_DETAIL_WIDTH) {
-    const [first, ...more] = wrapText(detail, { first: room, rest: below }, rows);
+    const [first, ...more] = wrapText(detail, { first: room - 1, rest: below }, rows);
     return { first: first!, more };
   }
   return { more: wrapText(detail, below, rows - 1) };
