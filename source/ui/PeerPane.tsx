@@ -4,7 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import { type Role, stepsOf } from '../protocol/steps.js';
-import type { PeerView } from './dashboard-state.js';
+import type { PeerView, ProgressView } from './dashboard-state.js';
 import { stepLabels } from './pane-layout.js';
 import { ProgressBar } from './ProgressBar.js';
 import { StepRow } from './StepRow.js';
@@ -48,10 +48,20 @@ export function PeerPane({ role, view, width, focused = false, cursor = 0, frame
         );
       })}
       {progress ? (
-        <ProgressBar done={progress.done} total={progress.total} elapsedMs={Math.max(0, (progress.done === progress.total ? progress.updatedAt : now) - progress.startedAt)} width={width} />
+        <ProgressBar done={progress.done} total={progress.total} elapsedMs={elapsedOf(progress, now)} width={width} />
       ) : (
         <Text> </Text>
       )}
     </Box>
   );
+}
+
+/**
+ * How long the transfer has taken: until its last byte once done, else until now.
+ * The ticker's `now` may lag the last progress event by a tick, so the later of
+ * the two counts, and the rate shows from the first record on.
+ */
+function elapsedOf(progress: ProgressView, now: number): number {
+  const until = progress.done === progress.total ? progress.updatedAt : Math.max(now, progress.updatedAt);
+  return Math.max(0, until - progress.startedAt);
 }

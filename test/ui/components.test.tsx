@@ -190,6 +190,12 @@ describe('PeerPane', () => {
     expect([...bar].filter((character) => character === '█').length).toBe([...bar].filter((character) => character === '░').length);
   });
 
+  it('shows the rate from the first record on, even when the ticker\'s clock lags the last event', () => {
+    const view = viewWith('client', { done: 100_000, total: 1_000_000, startedAt: 5_000, updatedAt: 5_100 });
+    const frame = frameOf(<PeerPane role="client" view={view} width={70} now={4_990} />);
+    expect(lines(frame).find((line) => line.includes('%'))).toMatch(/10% 100 kB\/1\.0 MB 1\.0 MB\/s$/);
+  });
+
   it('stops the rate clock when the transfer is complete', () => {
     const view = viewWith('server', { done: 2_000_000, total: 2_000_000, startedAt: 0, updatedAt: 2_000 });
     const frame = frameOf(<PeerPane role="server" view={view} width={70} now={60_000} />);
