@@ -49,7 +49,7 @@ describe('the server prints what a client sent', () => {
     raw.socket.write(concat([Uint8Array.from([21, 3, 0, alert.length >> 8, alert.length & 0xff]), alert]));
     await closedWithin(raw, raw.openedAt, 3_000);
     await server.expectHealthy();
-    expect(server.running.output()).toMatch(/session failed: handshake_failure/);
+    expect(server.running.output()).toMatch(/session stopped by the client: handshake_failure/);
     expectClean(server.running.output());
   }, 20_000);
 });
