@@ -28,7 +28,7 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'c', does: 'step mode: let the session run to its end' },
   { keys: 'h', does: 'history: the sessions kept in store/; Enter replays one' },
   { keys: '← →', does: 'replay: step back and forth through the session\'s events' },
-  { keys: 'Esc', does: 'close the inspector, the help or a prompt; leave a replay' },
+  { keys: 'Esc', does: 'close the inspector, the help, an explanation or a prompt; leave a replay' },
   { keys: '?', does: 'this help' },
   { keys: 'q  Ctrl+C', does: 'quit' },
 ];

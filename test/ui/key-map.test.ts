@@ -170,7 +170,7 @@ const CASES: Readonly<Record<string, () => void>> = {
     expect(cleared.filter).toBe('');
     expect(interpretKey(cleared, '', { escape: true })).toEqual({ actions: [{ type: 'notice', text: undefined }] });
     expect(apply(cleared, interpretKey(cleared, '', { escape: true }).actions).notice).toBeUndefined();
-    for (const overlay of ['help', 'inspector', 'request'] as const) {
+    for (const overlay of ['help', 'inspector', 'explain', 'request'] as const) {
       expect(interpretKey(withOverlay(session, overlay), '', { escape: true })).toEqual({ actions: [{ type: 'close-overlay' }] });
     }
   },
