@@ -30,8 +30,11 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
   ];
   const selected = all[Math.min(fieldCursor, all.length - 1)];
   const bytes = selected?.layer === 'decrypted' && entry.plaintext ? entry.plaintext : entry.record;
-  const fixedRows = 5 + (entry.secret ? 1 : 0);
-  const fieldRows = Math.max(3, Math.floor((rows - fixedRows) / 2));
+  const kept = entry.size > entry.record.length;
+  // Title, who can read it, what it is for, the column names and the dump's caption, plus the optional lines.
+  const fixedRows = 5 + (entry.secret ? 1 : 0) + (kept ? 1 : 0);
+  // The fields get half the rest, or fewer if they need fewer; the dump takes what is left.
+  const fieldRows = Math.min(all.length, Math.max(3, Math.floor((rows - fixedRows) / 2)));
   const hexRows = Math.max(2, rows - fixedRows - fieldRows);
   const nameWidth = Math.min(Math.max(5, ...all.map((row) => row.field.name.length)), Math.max(16, Math.floor(width * 0.4)));
   const { start, end } = listWindow(all.length, fieldCursor, fieldRows);
@@ -42,7 +45,7 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
       <Text bold wrap="truncate-end">{`${entry.message}  ${entry.hop}  ${entry.size} bytes`}</Text>
       <Text wrap="truncate-end">{exposure(entry)}</Text>
       {entry.secret ? <Text wrap="truncate-end">{`secret inside, as the ${entry.from} encrypted it: ${Buffer.from(entry.secret).toString('hex')}`}</Text> : null}
-      {entry.size > entry.record.length ? <Text dimColor wrap="truncate-end">{`the transcript kept the first ${entry.record.length} of its ${entry.size} bytes`}</Text> : null}
+      {kept ? <Text dimColor wrap="truncate-end">{`the transcript kept the first ${entry.record.length} of its ${entry.size} bytes`}</Text> : null}
       <Text wrap="truncate-end" dimColor>{entry.note ? `attacker: ${entry.note}` : explainMessage(entry.message)}</Text>
       <Text dimColor wrap="truncate-end">{`  layer     offset  length  ${'field'.padEnd(nameWidth)} value`}</Text>
       {all.slice(start, end).map((row, offset) => {

@@ -478,6 +478,16 @@ describe('Inspector', () => {
     expect(rows.some((row) => /record +\d+ +\d+ +encrypted_secret \(RSA-OAEP\) /.test(row))).toBe(true);
   });
 
+  it('gives the rows the fields do not need to the dump, and never draws more rows than it has', () => {
+    const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_KEY_EXCHANGE');
+    const dumpLines = Math.ceil(entry.record.length / 16);
+    const rows = 6 + entry.fields.length + dumpLines;
+    const frame = lines(frameOf(<Inspector entry={entry} fieldCursor={0} rows={rows} width={100} />));
+    expect(frame).toHaveLength(rows);
+    expect(frame.at(-1)).toMatch(new RegExp(`^${((dumpLines - 1) * 16).toString(16).padStart(6, '0')} `));
+    expect(lines(frameOf(<Inspector entry={entry} fieldCursor={0} rows={20} width={100} />)).length).toBeLessThanOrEqual(20);
+  });
+
   it('shows a key exchange without a secret when its sender never said it (an attacker\'s rewrite)', () => {
     const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_KEY_EXCHANGE');
     const { secret: _secret, ...unknown } = entry;
