@@ -86,6 +86,14 @@ async function press(key: string): Promise<void> {
   await sleep(80);
 }
 
+/** Types `text` into the open prompt one key at a time, each once the one before it is on screen. */
+async function typeInto(prompt: string, text: string): Promise<void> {
+  for (let length = 1; length <= text.length; length += 1) {
+    harness!.app.stdin.write(text[length - 1]!);
+    await showing(`${prompt} ${text.slice(0, length)}`);
+  }
+}
+
 const KEY = { enter: '\r', tab: '\t', escape: '\u001b', space: ' ' } as const;
 
 /** The symbol before `label` in a checklist: the client's is left of the divider, the server's right of it. */
@@ -174,7 +182,7 @@ describe('the dashboard', () => {
     await showing('public/: 2 files');
     await press('/');
     await showing('filter files:');
-    for (const key of 'bet') await press(key);
+    await typeInto('filter files:', 'bet');
     const filtered = await showing('public/ matching "bet": 1');
     expect(filtered).toContain(`› ${formatBytes(BETA.length).padStart(9)}  beta.txt`);
     expect(filtered).not.toContain('alpha.txt');
@@ -187,7 +195,7 @@ describe('the dashboard', () => {
     // n: any name, verbatim; the server refuses one it does not have.
     await press('n');
     await showing('request name:');
-    for (const key of 'nope') await press(key);
+    await typeInto('request name:', 'nope');
     await press(KEY.enter);
     const refused = await waitForFrame((current) => (resultLine(current) ?? '').startsWith('✘'), 'the request to be refused');
     expect(resultLine(refused)).toContain('file_not_found');
