@@ -2,9 +2,17 @@
  * A one-line text input (ink-text-input) for the file filter and for requesting
  * any name verbatim. Keys that arrive in one read are applied as keys, not typed
  * (see typed-text.ts).
+ *
+ * Ink hands each key to the handler of the last render whose effects have run,
+ * and a key can arrive between a render and its effects: typed quickly, or pasted
+ * with a trailing Enter. That handler holds the value as it was one key earlier,
+ * so it would submit "nop" for "nope", or drop a letter. The prompt therefore
+ * keeps the newest value in a ref and applies each change to it: what the
+ * handler added at the end, or erased from it, lands on the newest value.
  */
 import { Text } from 'ink';
 import TextInput from 'ink-text-input';
+import { useRef } from 'react';
 import { tint } from './theme.js';
 import { applyTyped } from './typed-text.js';
 
@@ -16,10 +24,30 @@ export interface TextPromptProps {
 }
 
 export function TextPrompt({ label, value, onChange, onSubmit }: TextPromptProps) {
+  const latest = useRef(value);
+  latest.current = value;
+  const rendered = value;
+  const change = (next: string): void => {
+    const updated = rebase(rendered, next, latest.current);
+    latest.current = applyTyped(updated);
+    onChange(latest.current);
+  };
   return (
     <Text wrap="truncate-end">
       <Text color={tint('cyan')}>{`${label} `}</Text>
-      <TextInput value={value} onChange={(next) => onChange(applyTyped(next))} onSubmit={onSubmit} />
+      <TextInput value={value} onChange={change} onSubmit={() => onSubmit(latest.current)} />
     </Text>
   );
+}
+
+/**
+ * `next` is `rendered` changed at its end (text added, or characters erased);
+ * the same change made to `newest`. Any other change (the cursor was moved back
+ * into the text) is taken as it is.
+ */
+export function rebase(rendered: string, next: string, newest: string): string {
+  if (rendered === newest) return next;
+  if (next.startsWith(rendered)) return newest + next.slice(rendered.length);
+  if (rendered.startsWith(next)) return newest.slice(0, Math.max(0, newest.length - (rendered.length - next.length)));
+  return next;
 }

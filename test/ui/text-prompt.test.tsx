@@ -6,7 +6,7 @@ import { render } from 'ink-testing-library';
 import { useState } from 'react';
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TextPrompt } from '../../source/ui/TextPrompt.js';
+import { rebase, TextPrompt } from '../../source/ui/TextPrompt.js';
 import { applyTyped } from '../../source/ui/typed-text.js';
 
 describe('applyTyped', () => {
@@ -27,9 +27,9 @@ describe('applyTyped', () => {
 const mounted: Array<{ unmount: () => void }> = [];
 afterEach(() => mounted.splice(0).forEach((instance) => instance.unmount()));
 
-function Prompt({ onValue }: { readonly onValue: (value: string) => void }) {
+function Prompt({ onValue, onSubmit = () => {} }: { readonly onValue: (value: string) => void; readonly onSubmit?: (value: string) => void }) {
   const [value, setValue] = useState('');
-  return <TextPrompt label="request name:" value={value} onChange={(next) => (setValue(next), onValue(next))} onSubmit={() => {}} />;
+  return <TextPrompt label="request name:" value={value} onChange={(next) => (setValue(next), onValue(next))} onSubmit={onSubmit} />;
 }
 
 /** Polls until `check` holds, for at most five seconds. */
@@ -61,4 +61,30 @@ describe('TextPrompt', () => {
     await type('\x7f\x7f\x7f\x7f', 'secret');
     await type('\x7f', 'secre');
   });
+
+  it('keeps every key and submits the whole name when keys come faster than Ink re-renders', { timeout: 30_000 }, async () => {
+    const values: string[] = [];
+    const submitted: string[] = [];
+    const app = render(<Prompt onValue={(value) => values.push(value)} onSubmit={(value) => submitted.push(value)} />);
+    mounted.push(app);
+    await until(() => app.stdin.listenerCount('readable') > 0, 'the prompt to listen');
+    // Five reads in one turn of the event loop: no render, no effect runs between them.
+    for (const key of ['n', 'o', 'p', 'e', '\r']) app.stdin.write(key);
+    await until(() => submitted.length > 0, 'the name to be submitted');
+    expect(submitted).toEqual(['nope']);
+    expect(values.at(-1)).toBe('nope');
+  });
 });
+
+describe('rebase', () => {
+  it.each([
+    ['', 'n', '', 'n'],
+    ['', 'o', 'n', 'no'],
+    ['nop', 'no', 'nope', 'nop'],
+    ['ab', 'ab\u007f', 'abc', 'abc\u007f'],
+    ['abc', 'xbc', 'abcd', 'xbc'],
+  ])('%j changed to %j, applied to %j, is %j', (rendered, next, newest, expected) => {
+    expect(rebase(rendered, next, newest)).toBe(expected);
+  });
+});
+
