@@ -5,11 +5,13 @@
  * that fails ends alone; the listener goes on serving.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { setImmediate } from 'node:timers/promises';
 import type { Certificate } from '../crypto/certificate.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
 import { errorCode } from '../files/folder-tree.js';
 import { NameRefusal } from '../files/names.js';
-import { listPublicFiles, openPublicFile } from '../files/public-folder.js';
+import { listPublicFiles, type OpenedPublicFile, openPublicFile } from '../files/public-folder.js';
+import { ReadAhead } from '../files/read-ahead.js';
 import { fatalAlertRecord } from '../protocol/alert-message.js';
 import { MAX_FILE_DATA_BYTES } from '../protocol/application-messages.js';
 import type { PeerEvent, RequestEvent } from '../protocol/events.js';
@@ -20,8 +22,10 @@ import { DEFAULT_PORT } from './client.js';
 import { PeerSocket, type PeerSocketOptions } from './peer-socket.js';
 
 export const DEFAULT_MAX_CONNECTIONS = 256;
-/** Bytes read from disk per step: four FILE_DATA records. */
-const READ_CHUNK_BYTES = 4 * MAX_FILE_DATA_BYTES;
+/** Bytes encrypted and written per step: four FILE_DATA records. The loop turns between steps, for a process that also runs a dashboard. */
+const SEND_CHUNK_BYTES = 4 * MAX_FILE_DATA_BYTES;
+/** Bytes read from disk at a time, four steps' worth: each read is a trip to the thread pool and back. */
+const READ_CHUNK_BYTES = 4 * SEND_CHUNK_BYTES;
 
 export interface ServerConfig extends PeerOptions {
   readonly host?: string;
@@ -153,30 +157,43 @@ export class TlsTuiServer {
         return undefined;
       });
       if (file === undefined) return;
-      try {
-        await pump(peer.sendFileHeader(file.size, link.now));
-        let sent = 0;
-        while (sent < file.size && !peer.isFinished) {
-          const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, file.size - sent));
-          const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, sent);
-          if (peer.isFinished) return;
-          if (bytesRead === 0) {
-            await pump(peer.abort('internal_error', `${quoted(request.name)} shrank while it was being sent`, link.now));
-            return;
-          }
-          await pump(peer.sendFileData(buffer.subarray(0, bytesRead), link.now));
-          sent += bytesRead;
-        }
-        if (!peer.isFinished) await pump(peer.sendFileEnd(link.now));
-      } finally {
-        await file.handle.close();
-      }
+      await sendFile(peer, pump, link, file);
     } catch (error) {
       // The peer hears what failed, not the server's paths: those stay in the operator's log.
       const what = request.op === 'LIST' ? 'list the public folder' : `read ${quoted(request.name)}`;
       this.#fault(session, error);
       if (!peer.isFinished) await pump(peer.abort('internal_error', `the server could not ${what} (${causeCode(error)})`, link.now));
     }
+  }
+}
+
+/**
+ * Streams an opened file to the end (or until the session ends) and closes it. The
+ * first read follows the announced size, so that a file that shrinks after its header
+ * is caught; each later one runs while the chunk before it is encrypted and sent.
+ */
+async function sendFile(peer: ServerConnection, pump: (output: Output) => Promise<void>, link: PeerSocket, file: OpenedPublicFile): Promise<void> {
+  let chunks: ReadAhead | undefined;
+  try {
+    await pump(peer.sendFileHeader(file.size, link.now));
+    chunks = new ReadAhead(file.handle, file.size, READ_CHUNK_BYTES);
+    while (!chunks.done && !peer.isFinished) {
+      const chunk = await chunks.next();
+      if (peer.isFinished) return;
+      if (chunk.length === 0) {
+        await pump(peer.abort('internal_error', `${quoted(file.name)} shrank while it was being sent`, link.now));
+        return;
+      }
+      for (let offset = 0; offset < chunk.length && !peer.isFinished; offset += SEND_CHUNK_BYTES) {
+        await pump(peer.sendFileData(chunk.subarray(offset, offset + SEND_CHUNK_BYTES), link.now));
+        // The loop turns between steps: the next chunk is often read already, so nothing else would make it.
+        await setImmediate();
+      }
+    }
+    if (!peer.isFinished) await pump(peer.sendFileEnd(link.now));
+  } finally {
+    await chunks?.settle();
+    await file.handle.close();
   }
 }
 
