@@ -26,6 +26,12 @@ export const DEFAULT_MAX_CONNECTIONS = 256;
 const SEND_CHUNK_BYTES = 4 * MAX_FILE_DATA_BYTES;
 /** Bytes read from disk at a time, four steps' worth: each read is a trip to the thread pool and back. */
 const READ_CHUNK_BYTES = 4 * SEND_CHUNK_BYTES;
+/**
+ * Bytes a connection's socket may hold in the process before a writer waits for it
+ * to drain. Node's default, 16 KiB, is one record: whenever the kernel's buffer was
+ * full the server stopped after a step and waited for all of it to be taken.
+ */
+const SOCKET_BUFFER_BYTES = 256 * 1024;
 
 export interface ServerConfig extends PeerOptions {
   readonly host?: string;
@@ -61,7 +67,7 @@ export class TlsTuiServer {
 
   private constructor(config: ServerConfig) {
     this.#config = config;
-    this.#server = createServer((socket) => this.#accept(socket));
+    this.#server = createServer({ highWaterMark: SOCKET_BUFFER_BYTES }, (socket) => this.#accept(socket));
   }
 
   /** Starts listening; resolves once the port is bound (port 0 picks a free one). */
