@@ -55,23 +55,46 @@ export class PeerSocket {
 
   /** Writes the peer's records, reports its events, and resolves once the socket can take more. */
   async deliver(output: Output): Promise<void> {
+    const flowing = this.#gate === undefined ? this.#writeAll(output) : await this.#writeGated(this.#gate, output);
+    this.#schedule();
+    if (this.#peer.isFinished) this.#end();
+    else if (!flowing) await this.#drained();
+  }
+
+  /**
+   * With no gate every record leaves before any event reports it: corked, so that
+   * the four records of a chunk of a file go out in one system call, and wake the
+   * other side once. Returns whether the socket can take more.
+   */
+  #writeAll(output: Output): boolean {
+    let flowing = true;
+    const socket = this.#socket;
+    const cork = output.send.length > 1 && !socket.destroyed && socket.writable;
+    if (cork) socket.cork();
+    for (const record of output.send) {
+      if (!socket.destroyed && socket.writable) flowing = socket.write(record);
+    }
+    if (cork) socket.uncork();
+    for (const event of output.events) this.#report(event);
+    return flowing;
+  }
+
+  /** Each record leaves just before the event that reports it, so a gated record is reported only once it is sent. */
+  async #writeGated(gate: RecordGate, output: Output): Promise<boolean> {
     let flowing = true;
     let sent = 0;
     const write = async (message: string): Promise<void> => {
       const record = output.send[sent++];
       if (record === undefined) return;
-      if (this.#gate !== undefined) await this.#gate(this.#peer.role, record, message);
+      await gate(this.#peer.role, record, message);
       if (!this.#socket.destroyed && this.#socket.writable) flowing = this.#socket.write(record);
     };
-    // Each record leaves just before the event that reports it, so a gated record is reported only once it is sent.
     for (const event of output.events) {
       if (event.type === 'wire' && event.action === 'sent') await write(event.message);
       this.#report(event);
     }
     while (sent < output.send.length) await write('a record');
-    this.#schedule();
-    if (this.#peer.isFinished) this.#end();
-    else if (!flowing) await this.#drained();
+    return flowing;
   }
 
   /** Reads the socket until it closes, feeding the peer; `handle` sees each output after delivery. */
