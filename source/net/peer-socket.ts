@@ -37,6 +37,8 @@ export class PeerSocket {
   readonly #gate: RecordGate | undefined;
   readonly #onFault: ((error: Error) => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /** When `#timer` fires, in the clock's ms. */
+  #timerAt = 0;
   #ended = false;
 
   constructor(peer: Peer, socket: Socket, onEvent: (event: PeerEvent) => void, options: PeerSocketOptions = {}) {
@@ -139,10 +141,21 @@ export class PeerSocket {
     this.#onFault?.(error instanceof Error ? error : new Error(String(error)));
   }
 
+  /**
+   * Keeps a timer for the peer's next deadline. Every byte read moves the idle
+   * deadline later, so a timer already set for an earlier time is left alone: when
+   * it fires, the peer finds nothing due, and the timer is set again for the deadline
+   * as it then stands. A transfer of thousands of reads touches the timer a few times.
+   */
   #schedule(): void {
-    this.#stopTimer();
     const deadline = this.#peer.nextDeadline();
-    if (deadline === undefined) return;
+    if (deadline === undefined) {
+      this.#stopTimer();
+      return;
+    }
+    if (this.#timer !== undefined && this.#timerAt <= deadline) return;
+    this.#stopTimer();
+    this.#timerAt = deadline;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.deliver(this.#peer.tick(this.now)).catch((error: unknown) => this.#fault(error));
