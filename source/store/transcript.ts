@@ -26,6 +26,16 @@ export const FILE_DATA_BYTES_KEPT = 256;
 /** Progress lines kept per role: about one per 5 % of a transfer. */
 const PROGRESS_STEPS = 20;
 
+/** A peer's streams by role and action ("client sent"…), and the names their FILE_DATA records are counted under. */
+const STREAMS = {
+  client: { sent: 'client sent', received: 'client received' },
+  server: { sent: 'server sent', received: 'server received' },
+} as const;
+const FILE_DATA_STREAMS = {
+  client: { sent: 'client sent FILE_DATA', received: 'client received FILE_DATA' },
+  server: { sent: 'server sent FILE_DATA', received: 'server received FILE_DATA' },
+} as const;
+
 export type TranscriptKind = 'dashboard' | 'client' | 'server' | 'relay' | 'demo';
 
 export interface TranscriptMeta {
@@ -130,16 +140,17 @@ export class TranscriptWriter {
     this.#line({ type: 'connection', client, server } satisfies TranscriptConnection);
   }
 
-  record(event: PeerEvent | AttackEvent, at = Date.now()): void {
+  /** Most events of a transfer are counted and dropped, so that costs no string, clock or write per event. */
+  record(event: PeerEvent | AttackEvent, at?: number): void {
     if (this.#fd === undefined) return;
     let offset: number | undefined;
     if (event.type === 'wire') {
-      const stream = `${event.role} ${event.action}`;
+      const stream = STREAMS[event.role][event.action];
       offset = this.#streams[stream] ?? 0;
       this.#streams[stream] = offset + event.record.length;
     }
     const kept = this.#keep(event);
-    if (kept !== undefined) this.#line({ t: at - this.#startedAt, event: kept, ...(offset === undefined ? {} : { offset }) } satisfies TranscriptLine);
+    if (kept !== undefined) this.#line({ t: (at ?? Date.now()) - this.#startedAt, event: kept, ...(offset === undefined ? {} : { offset }) } satisfies TranscriptLine);
   }
 
   finish(outcome: Omit<TranscriptOutcome, 'type' | 'durationMs' | 'bytes' | 'omitted' | 'streams'>, at = Date.now()): void {
@@ -177,7 +188,7 @@ export class TranscriptWriter {
       }
       case 'wire':
         if (event.message !== 'FILE_DATA') return event;
-        return this.#capped(`${event.role} ${event.action} FILE_DATA`, event);
+        return this.#capped(FILE_DATA_STREAMS[event.role][event.action], event);
       case 'attack':
         if (event.kind !== 'forwarded' || !event.encrypted || event.record === undefined || event.record.length < 1024) return event;
         return this.#capped(`attacker ${event.direction ?? ''} encrypted record`, event);
