@@ -59,13 +59,15 @@ export function App({ engine }: AppProps) {
             continue;
           }
           const { actions, command } = interpretKey(view.state, stroke.input, stroke.key);
-          let next = actions.reduce(replayAction, view);
           if (command?.type === 'quit') {
             exit();
             return;
           }
-          if (command?.type === 'seek') next = seekReplay(next, next.position + command.delta);
-          else if (command !== undefined) next = replayAction(next, { type: 'notice', text: 'this is a replay: Esc returns to the live dashboard' });
+          // A key that would act on the live session (fetch, attacker, history…) does nothing here, not even open its overlay.
+          let next: ReplayView;
+          if (command === undefined) next = actions.reduce(replayAction, view);
+          else if (command.type === 'seek') next = seekReplay(actions.reduce(replayAction, view), view.position + command.delta);
+          else next = replayAction(view, { type: 'notice', text: 'this is a replay: Esc returns to the live dashboard' });
           latestReplay.current = next;
           setReplay(next);
           continue;
@@ -149,7 +151,7 @@ export function App({ engine }: AppProps) {
   if (shown.overlay === 'help') {
     body = <HelpOverlay width={columns} rows={bodyRows} cursor={shown.helpCursor} />;
   } else if (shown.overlay === 'history') {
-    body = <HistoryList sessions={shown.history} cursor={shown.historyCursor} rows={bodyRows} width={columns} />;
+    body = <HistoryList sessions={shown.history} cursor={shown.historyCursor} fresh={shown.historyFresh} rows={bodyRows} width={columns} />;
   } else if (shown.overlay === 'inspector' && entry) {
     body = <Inspector entry={entry} fieldCursor={shown.fieldCursor} rows={bodyRows} width={columns} />;
   } else if (shown.overlay === 'explain' && (shown.focus === 'client' || shown.focus === 'server')) {

@@ -12,14 +12,17 @@ import { tint } from './theme.js';
 export interface HistoryListProps {
   readonly sessions: readonly SessionSummary[];
   readonly cursor: number;
+  /** False while the store is being read: the sessions are an older listing, or none. */
+  readonly fresh?: boolean;
   readonly rows: number;
   readonly width?: number;
 }
 
-export function HistoryList({ sessions, cursor, rows, width }: HistoryListProps) {
+export function HistoryList({ sessions, cursor, fresh = true, rows, width }: HistoryListProps) {
   const { start, end } = listWindow(sessions.length, cursor, Math.max(1, rows - 2));
   // Two columns go to the cursor marker.
   const columns = sessionColumns(width === undefined ? undefined : width - 2);
+  if (!fresh) return <Text dimColor>History: reading store/…</Text>;
   return (
     <Box flexDirection="column" {...(width === undefined ? {} : { width })}>
       <Text bold wrap="truncate-end">{`History: ${sessions.length} session${sessions.length === 1 ? '' : 's'} in store/ (Enter replays the selected one)`}</Text>

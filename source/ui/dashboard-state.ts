@@ -119,6 +119,8 @@ export interface DashboardState {
   /** The store's sessions, newest first, for the history overlay. */
   readonly history: readonly SessionSummary[];
   readonly historyCursor: number;
+  /** Whether the history shows the store as read since it was opened, not an older listing. */
+  readonly historyFresh: boolean;
 }
 
 export type EngineEvent =
@@ -177,6 +179,7 @@ export function initialState(settings: Settings = { mode: 'off', verify: true, s
     filter: '',
     history: [],
     historyCursor: 0,
+    historyFresh: false,
   };
 }
 
@@ -249,6 +252,7 @@ export function dashboardReducer(state: DashboardState, action: Action): Dashboa
         overlay: action.overlay,
         fieldCursor: action.overlay === 'inspector' ? 0 : state.fieldCursor,
         helpCursor: action.overlay === 'help' ? 0 : state.helpCursor,
+        historyFresh: action.overlay === 'history' ? false : state.historyFresh,
       };
     case 'close-overlay':
       return { ...state, overlay: 'none' };
@@ -301,7 +305,7 @@ function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardS
     case 'notice':
       return { ...state, notice: event.text };
     case 'history':
-      return { ...state, history: event.sessions, historyCursor: clamp(state.historyCursor, event.sessions.length) };
+      return { ...state, history: event.sessions, historyFresh: true, historyCursor: clamp(state.historyCursor, event.sessions.length) };
     case 'peer':
       return applyPeerEvent(state, event.event, event.at);
   }

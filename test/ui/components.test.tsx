@@ -590,4 +590,10 @@ describe('HistoryList', () => {
     expect(selected).toContain('replay-client');
     expect(selected).toMatch(/35 ms  ✘ server sent decr/);
   });
+
+  it('says it is reading the store until the listing asked for arrives, rather than showing an older one', () => {
+    expect(frameOf(<HistoryList sessions={[]} cursor={0} fresh={false} rows={10} width={80} />)).toBe('History: reading store/…');
+    expect(frameOf(<HistoryList sessions={sessions} cursor={0} fresh={false} rows={10} width={80} />)).not.toContain('replay-client');
+    expect(frameOf(<HistoryList sessions={[]} cursor={0} fresh rows={10} width={80} />)).toContain('No session kept yet');
+  });
 });

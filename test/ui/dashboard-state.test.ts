@@ -422,6 +422,15 @@ describe('open and close', () => {
     expect(open.overlay).toBe('help');
     expect(open.fieldCursor).toBe(3);
   });
+
+  it('opens the history as not yet read, each time, until the store\'s listing arrives', () => {
+    const listed = engine(initialState(), { type: 'history', sessions: [] });
+    expect(listed.historyFresh).toBe(true);
+    const opened = dashboardReducer(listed, { type: 'open', overlay: 'history' });
+    expect(opened.historyFresh).toBe(false);
+    expect(engine(opened, { type: 'history', sessions: [] }).historyFresh).toBe(true);
+    expect(dashboardReducer(listed, { type: 'open', overlay: 'help' }).historyFresh).toBe(true);
+  });
 });
 
 describe('filter', () => {

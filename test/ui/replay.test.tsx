@@ -120,6 +120,10 @@ describe('replay', () => {
       expect(first).not.toContain('session 0');
       await press('\u001b[C');
       await until((text) => /REPLAY 2\/\d+/.test(text));
+      // Keys for the live session only say so: no history over the replay.
+      await press('h');
+      const refused = await until((text) => text.includes('this is a replay: Esc returns to the live dashboard'));
+      expect(refused).not.toContain('History:');
       await press('\u001b');
       const live = await until((text) => !text.includes('REPLAY'));
       expect(live).toContain('attacker: off');
