@@ -8,11 +8,14 @@
  * with a trailing Enter. That handler holds the value as it was one key earlier,
  * so it would submit "nop" for "nope", or drop a letter. The prompt therefore
  * keeps the newest value in a ref and applies each change to it: what the
- * handler added at the end, or erased from it, lands on the newest value.
+ * handler added at the end, or erased from it, lands on the newest value. The
+ * stale handler also left ink-text-input's cursor short of the end, where the
+ * next key would go; so after such a change the input starts afresh, its cursor
+ * at the end of the text.
  */
 import { Text } from 'ink';
 import TextInput from 'ink-text-input';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { tint } from './theme.js';
 import { applyTyped } from './typed-text.js';
 
@@ -26,16 +29,18 @@ export interface TextPromptProps {
 export function TextPrompt({ label, value, onChange, onSubmit }: TextPromptProps) {
   const latest = useRef(value);
   latest.current = value;
-  const rendered = value;
+  const [generation, setGeneration] = useState(0);
+  // `value` here is what this render's handler holds, which may be older than `latest`.
   const change = (next: string): void => {
-    const updated = rebase(rendered, next, latest.current);
+    const updated = rebase(value, next, latest.current);
+    if (updated !== next) setGeneration((count) => count + 1);
     latest.current = applyTyped(updated);
     onChange(latest.current);
   };
   return (
     <Text wrap="truncate-end">
       <Text color={tint('cyan')}>{`${label} `}</Text>
-      <TextInput value={value} onChange={change} onSubmit={() => onSubmit(latest.current)} />
+      <TextInput key={generation} value={value} onChange={change} onSubmit={() => onSubmit(latest.current)} />
     </Text>
   );
 }

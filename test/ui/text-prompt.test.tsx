@@ -74,6 +74,25 @@ describe('TextPrompt', () => {
     expect(submitted).toEqual(['nope']);
     expect(values.at(-1)).toBe('nope');
   });
+
+  it('puts the next key at the end after such a burst, and erases from the end', { timeout: 30_000 }, async () => {
+    const values: string[] = [];
+    const app = render(<Prompt onValue={(value) => values.push(value)} />);
+    mounted.push(app);
+    await until(() => app.stdin.listenerCount('readable') > 0, 'the prompt to listen');
+    for (const key of ['n', 'o', 'p', 'e']) app.stdin.write(key);
+    await until(() => stripVTControlCharacters(app.lastFrame() ?? '').trimEnd() === 'request name: nope', 'the burst on screen');
+    await until(() => app.stdin.listenerCount('readable') > 0, 'the prompt to listen again');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    app.stdin.write('x');
+    await until(() => values.at(-1) !== 'nope', 'the x');
+    expect(values.at(-1)).toBe('nopex');
+    await until(() => stripVTControlCharacters(app.lastFrame() ?? '').trimEnd() === 'request name: nopex', 'nopex on screen');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    app.stdin.write('\x7f');
+    await until(() => values.at(-1) !== 'nopex', 'the backspace');
+    expect(values.at(-1)).toBe('nope');
+  });
 });
 
 describe('rebase', () => {
