@@ -34,15 +34,19 @@ export class ReadAhead {
 
   /**
    * The next chunk, valid until the next call; empty if the file ended before its size
-   * (it shrank). The read of the chunk after it starts before this one is handed out.
+   * (it shrank). The read of the chunk after it starts before this one is handed out,
+   * when there is a second buffer to read it into.
    */
   async next(): Promise<Uint8Array> {
+    // With one buffer nothing was read ahead: the chunk before this one was in it until now.
+    if (this.#pending === undefined && this.#buffers.length === 1 && !this.done) this.#pending = this.#read();
     const outcome = await this.#pending;
     this.#pending = undefined;
     if (outcome === undefined) return new Uint8Array(0);
     if ('error' in outcome) throw outcome.error;
     this.#position += outcome.bytes.length;
-    if (outcome.bytes.length > 0 && !this.done) this.#pending = this.#read();
+    // Only into the other buffer: the one just read is the caller's until its next call.
+    if (outcome.bytes.length > 0 && !this.done && this.#buffers.length > 1) this.#pending = this.#read();
     return outcome.bytes;
   }
 

@@ -70,6 +70,22 @@ describe('ReadAhead', () => {
     expect(await chunks.next()).toEqual(bytes.subarray(64, 128));
   });
 
+  it('never reads into the buffer a small file\'s chunk is in while the caller holds it, even if the file shrank and grew', async () => {
+    const path = join(dir, 'file.bin');
+    const handle = await fileOf(new Uint8Array(64).fill(1));
+    await truncate(path, 30);
+    // One buffer: the file is no larger than a chunk. Its first read finds 30 of the 64 bytes announced.
+    const chunks = new ReadAhead(handle, 64, 64);
+    await chunks.settle();
+    await writeFile(path, new Uint8Array(64).fill(2));
+    const first = await chunks.next();
+    expect(first).toEqual(new Uint8Array(30).fill(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(first).toEqual(new Uint8Array(30).fill(1));
+    // Asked for, the rest is read, now as the file stands.
+    expect(await chunks.next()).toEqual(new Uint8Array(34).fill(2));
+  });
+
   it('ends with an empty chunk when the file shrinks under it', async () => {
     const bytes = new Uint8Array(randomBytes(64 * 4));
     const handle = await fileOf(bytes);
