@@ -92,7 +92,11 @@ export class ReceivedFile {
         await handle.datasync();
         this.#handle = undefined;
         // Neither waits for the other: closing the file, and checking (or making) the folders it goes to.
-        const [parent] = await Promise.all([this.#createParentInside(), handle.close()]);
+        // Both finish before either failure is thrown, so that no abort removes a file still being closed.
+        const [folder, closed] = await Promise.allSettled([this.#createParentInside(), handle.close()]);
+        if (folder.status === 'rejected') throw folder.reason;
+        if (closed.status === 'rejected') throw closed.reason;
+        const parent = folder.value;
         const finalPath = join(parent, ...this.#parts.slice(-1));
         await rename(this.temporaryPath, finalPath);
         this.#state = 'committed';
