@@ -63,11 +63,13 @@ export function App({ engine }: AppProps) {
             exit();
             return;
           }
-          // A key that would act on the live session (fetch, attacker, history…) does nothing here, not even open its overlay.
+          // A key that would act on the live session (fetch, attacker, history, the file filter…) does nothing
+          // here, not even open its overlay.
+          const liveOnly = (command !== undefined && command.type !== 'seek') || actions.some((action) => action.type === 'open' && action.overlay === 'filter');
           let next: ReplayView;
-          if (command === undefined) next = actions.reduce(replayAction, view);
-          else if (command.type === 'seek') next = seekReplay(actions.reduce(replayAction, view), view.position + command.delta);
-          else next = replayAction(view, { type: 'notice', text: 'this is a replay: Esc returns to the live dashboard' });
+          if (liveOnly) next = replayAction(view, { type: 'notice', text: 'this is a replay: Esc returns to the live dashboard' });
+          else if (command?.type === 'seek') next = seekReplay(actions.reduce(replayAction, view), view.position + command.delta);
+          else next = actions.reduce(replayAction, view);
           latestReplay.current = next;
           setReplay(next);
           continue;

@@ -124,6 +124,11 @@ describe('replay', () => {
       await press('h');
       const refused = await until((text) => text.includes('this is a replay: Esc returns to the live dashboard'));
       expect(refused).not.toContain('History:');
+      await press('/');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(frame()).not.toContain('filter files:');
+      expect(frame()).not.toContain('Esc cancel');
+      expect(frame()).toMatch(/REPLAY 2\/\d+/);
       await press('\u001b');
       const live = await until((text) => !text.includes('REPLAY'));
       expect(live).toContain('attacker: off');
