@@ -102,6 +102,7 @@ export async function runDashboard(options: DashboardOptions, output: CommandOut
     leaveScreen();
     process.off('exit', leaveScreen);
     for (const line of release()) process.stderr.write(`${line}\n`);
+    for (const stream of streams) stream.off('error', onTerminalError);
   }
   if (hungUp) endAsHungUp();
   return EXIT.ok;
