@@ -5,7 +5,7 @@
  * that fails ends alone; the listener goes on serving.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { setImmediate } from 'node:timers/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Certificate } from '../crypto/certificate.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
 import { errorCode } from '../files/folder-tree.js';
@@ -193,7 +193,7 @@ async function sendFile(peer: ServerConnection, pump: (output: Output) => Promis
       for (let offset = 0; offset < chunk.length && !peer.isFinished; offset += SEND_CHUNK_BYTES) {
         await pump(peer.sendFileData(chunk.subarray(offset, offset + SEND_CHUNK_BYTES), link.now));
         // The loop turns between steps: the next chunk is often read already, so nothing else would make it.
-        await setImmediate();
+        await nextTurn();
       }
     }
     if (!peer.isFinished) await pump(peer.sendFileEnd(link.now));

@@ -20,7 +20,8 @@ import { type Command, interpretKey, settingsAfter, splitKeystrokes } from './ke
 import { footerKeys } from './keys.js';
 import { PeerPane } from './PeerPane.js';
 import { ReceivedList } from './ReceivedList.js';
-import { ResultLine, resultText } from './ResultLine.js';
+import { resultText } from './result-text.js';
+import { ResultLine } from './ResultLine.js';
 import { screenLayout } from './screen-layout.js';
 import { StepExplanation } from './StepExplanation.js';
 import { TextPrompt } from './TextPrompt.js';

@@ -25,7 +25,7 @@ const LEGEND: readonly (readonly [StepStatus, string])[] = [
   ['skipped', 'skipped'],
 ];
 
-export const HELP_LEGEND = `Both peers run here and talk over real loopback TCP (through the attacker's relay when one is on). ${LEGEND.map(([status, meaning]) => `${STATUS_SYMBOLS[status]} ${meaning}`).join(', ')}.`;
+const HELP_LEGEND = `Both peers run here and talk over real loopback TCP (through the attacker's relay when one is on). ${LEGEND.map(([status, meaning]) => `${STATUS_SYMBOLS[status]} ${meaning}`).join(', ')}.`;
 
 export interface HelpOverlayProps {
   readonly width: number;

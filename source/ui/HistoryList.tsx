@@ -19,10 +19,10 @@ export interface HistoryListProps {
 }
 
 export function HistoryList({ sessions, cursor, fresh = true, rows, width }: HistoryListProps) {
+  if (!fresh) return <Text dimColor>History: reading store/…</Text>;
   const { start, end } = listWindow(sessions.length, cursor, Math.max(1, rows - 2));
   // Two columns go to the cursor marker.
   const columns = sessionColumns(width === undefined ? undefined : width - 2);
-  if (!fresh) return <Text dimColor>History: reading store/…</Text>;
   return (
     <Box flexDirection="column" {...(width === undefined ? {} : { width })}>
       <Text bold wrap="truncate-end">{`History: ${sessions.length} session${sessions.length === 1 ? '' : 's'} in store/ (Enter replays the selected one)`}</Text>

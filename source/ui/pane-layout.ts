@@ -9,9 +9,9 @@ import type { PeerView } from './dashboard-state.js';
 import { wrapText } from './wrap-text.js';
 
 /** Below this width a pane uses the steps' short labels. */
-export const FULL_LABEL_WIDTH = 90;
+const FULL_LABEL_WIDTH = 90;
 /** A detail cut shorter than this says nothing; the step's explanation shows it whole. */
-export const MIN_DETAIL_WIDTH = 16;
+const MIN_DETAIL_WIDTH = 16;
 /** Where a detail's further lines start: under the label. */
 export const DETAIL_INDENT = 2;
 

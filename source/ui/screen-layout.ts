@@ -8,13 +8,13 @@
 import type { PeerView } from './dashboard-state.js';
 import { type FooterKey, footerLines } from './keys.js';
 import { paneRows } from './pane-layout.js';
-import { resultLines } from './ResultLine.js';
+import { resultLines } from './result-text.js';
 
 /** Rows the list below the panes keeps before the panes and the result grow. */
 export const MIN_BOTTOM_ROWS = 8;
 /** The most rows a result line, or one step with its detail, grows to. */
-export const MAX_RESULT_ROWS = 3;
-export const MAX_ROWS_PER_STEP = 4;
+const MAX_RESULT_ROWS = 3;
+const MAX_ROWS_PER_STEP = 4;
 
 export interface ScreenInput {
   readonly columns: number;
