@@ -7,7 +7,6 @@ import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
 import { describeAlert } from '../protocol/alerts.js';
 import type { ClientRequest } from '../protocol/client.js';
 import { printable, quoted } from '../protocol/printable.js';
-import { reportingStops } from '../protocol/stopped-by-peer.js';
 import { formatBytes, formatCount } from '../protocol/units.js';
 import { runClientSession } from '../net/client.js';
 import { EXIT } from './exit-codes.js';
@@ -59,10 +58,10 @@ export async function runClientCommand(options: ClientCommandOptions, output: Co
     verifyServerCertificate: !options.insecure,
     maxFileBytes: options.maxSize,
     createCtrStream: ctrStreamFactory(options.aes ?? 'aes-js'),
-    onEvent: reportingStops((event) => {
+    onEvent: (event) => {
       transcript?.record(event);
       output.event(event, '  ');
-    }),
+    },
     onConnected: (local, remote) => transcript?.connection(local, remote),
   });
   recorder.finish(transcript, result.ok ? { ok: true } : { ok: false, ...(result.alert ? { alert: result.alert } : {}), reason: result.reason });

@@ -8,7 +8,7 @@ import { listPublicFiles } from '../files/public-folder.js';
 import { runClientSession } from '../net/client.js';
 import { TlsTuiServer } from '../net/server.js';
 import { describeAlert } from '../protocol/alerts.js';
-import { reportingStops } from '../protocol/stopped-by-peer.js';
+import type { PeerEvent } from '../protocol/events.js';
 import { formatBytes } from '../protocol/units.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
@@ -37,10 +37,10 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
   const transcript = recorder.open({ kind: 'demo', roles: ['client', 'server'], request: { op: 'GET', name }, mode: 'off', verify: true });
   const createCtrStream = ctrStreamFactory(options.aes ?? 'aes-js');
   // The demo serves one session: its client is the only one that connects.
-  const serverEvents = reportingStops((event) => {
+  const serverEvents = (event: PeerEvent): void => {
     transcript?.record(event);
     output.event(event, 'server │ ', { role: 'server' });
-  });
+  };
   const server = await TlsTuiServer.listen({
     host: '127.0.0.1',
     port: 0,
@@ -63,10 +63,10 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
       certificate: keystore.client.certificate,
       trustedCa: keystore.ca.certificate,
       createCtrStream,
-      onEvent: reportingStops((event) => {
+      onEvent: (event) => {
         transcript?.record(event);
         output.event(event, 'client │ ');
-      }),
+      },
       onConnected: (local, remote) => transcript?.connection(local, remote),
     });
     recorder.finish(transcript, result.ok ? { ok: true } : { ok: false, ...(result.alert ? { alert: result.alert } : {}), reason: result.reason });

@@ -7,7 +7,6 @@ import { stat } from 'node:fs/promises';
 import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
 import { describeAlert } from '../protocol/alerts.js';
 import type { ClosedEvent, PeerEvent } from '../protocol/events.js';
-import { reportingStops } from '../protocol/stopped-by-peer.js';
 import { TlsTuiServer } from '../net/server.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
@@ -58,7 +57,7 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
         const transcript = recorder.open({ kind: 'server', roles: ['server'], client: session.remote, mode: 'off' });
         transcript?.connection(session.remote, `${server.address.host}:${server.address.port}`);
         output.record({ type: 'session', session: session.id, remote: session.remote });
-        sessions.set(session.id, reportingStops((event) => {
+        sessions.set(session.id, (event) => {
           transcript?.record(event);
           if (event.type === 'closed') {
             recorder.finish(transcript, outcomeOf(event));
@@ -67,7 +66,7 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
           if (event.type === 'step' && event.step === 'listen') return;
           output.event(event, `[#${session.id}] `, { session: session.id });
           if (event.type === 'closed') output.say(`[#${session.id}] session ${sessionOutcome(event)}`);
-        }));
+        });
       },
       onEvent: (session, event) => sessions.get(session.id)?.(event),
       onFault: (session, error) => {

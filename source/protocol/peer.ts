@@ -373,9 +373,12 @@ export abstract class Peer {
     if (ending.kind === 'failed') {
       const alert = ending.alert;
       const detail = how === 'alert_sent' && alert ? `${alertName(alert.description)}: ${alert.reason}` : ending.reason;
-      const alreadyFailed = [...this.#steps.values()].includes('failed');
+      const alreadyFailed = [...this.#steps.values()].some((status) => status === 'failed' || status === 'stopped');
       const failing = this.#activeStep ?? (alreadyFailed ? undefined : ([...this.#steps].find(([id, status]) => status === 'pending' && id !== 'close')?.[0] ?? 'close'));
-      if (failing !== undefined) this.step(failing, 'failed', detail);
+      // The side that found the problem fails its step; the side that only received its alert was stopped
+      // by it, so that one ✘ marks where a session (an attack, say) was caught (DESIGN.md, "The attacker").
+      if (failing !== undefined && how === 'alert_received') this.step(failing, 'stopped', `stopped: ${detail}`);
+      else if (failing !== undefined) this.step(failing, 'failed', detail);
       for (const [id, status] of this.#steps) {
         if (id !== 'close' && (status === 'pending' || status === 'active')) this.step(id, 'skipped');
       }

@@ -18,8 +18,6 @@ import { AttackerRelay } from '../net/relay.js';
 import { TlsTuiServer } from '../net/server.js';
 import { alertName } from '../protocol/alerts.js';
 import type { ClientRequest } from '../protocol/client.js';
-import type { PeerEvent } from '../protocol/events.js';
-import { reportingStops } from '../protocol/stopped-by-peer.js';
 import type { Role } from '../protocol/steps.js';
 import { formatBytes } from '../protocol/units.js';
 import { SessionRecorder, type StoreOptions } from '../store/recorder.js';
@@ -78,8 +76,6 @@ export class DashboardEngine {
   #sessionId = 0;
   #running = false;
   #serverSession: number | undefined;
-  /** The shown server session's events, with a step its client's alert stopped restated as such. */
-  #serverEvents: (event: PeerEvent) => void = () => {};
   #relaySession: number | undefined;
   #closed = false;
   readonly #recorder: SessionRecorder | undefined;
@@ -177,7 +173,7 @@ export class DashboardEngine {
         verifyServerCertificate: verify,
         createCtrStream: ctrStreamFactory(this.#options.aes ?? 'aes-js'),
         socket: { clock: this.#clock.now, gate: this.#gate },
-        onEvent: reportingStops((event) => this.#emit({ type: 'peer', event, at: Date.now() })),
+        onEvent: (event) => this.#emit({ type: 'peer', event, at: Date.now() }),
         onConnected: (local) => this.#transcript?.connection(local, this.serverAddress),
       });
       result = { ok: outcome.ok, text: describeResult(request, outcome, mode, verify) };
@@ -244,13 +240,10 @@ export class DashboardEngine {
       createCtrStream: ctrStreamFactory(this.#options.aes ?? 'aes-js'),
       socket: { clock: this.#clock.now, gate: this.#gate },
       onSession: (session) => {
-        if (this.#running && this.#serverSession === undefined) {
-          this.#serverSession = session.id;
-          this.#serverEvents = reportingStops((event) => this.#emit({ type: 'peer', event, at: Date.now() }));
-        }
+        if (this.#running && this.#serverSession === undefined) this.#serverSession = session.id;
       },
       onEvent: (session, event) => {
-        if (session.id === this.#serverSession) this.#serverEvents(event);
+        if (session.id === this.#serverSession) this.#emit({ type: 'peer', event, at: Date.now() });
       },
     });
   }

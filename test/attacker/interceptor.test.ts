@@ -25,6 +25,7 @@ beforeAll(async () => {
 
 const trio = (mode: AttackMode, verify = true) => new MitmTrio(pki, mode, { files: new Map([[NAME, DATA]]), client: { verifyServerCertificate: verify } }).run();
 const failedStep = (events: readonly PeerEvent[]) => events.find((event): event is StepEvent => event.type === 'step' && event.status === 'failed');
+const stoppedStep = (events: readonly PeerEvent[]) => events.find((event): event is StepEvent => event.type === 'step' && event.status === 'stopped');
 const closed = (events: readonly PeerEvent[]) => events.find((event): event is ClosedEvent => event.type === 'closed');
 const joined = (parts: readonly Uint8Array[]) => Buffer.concat(parts);
 
@@ -80,7 +81,8 @@ describe('the attacker in the middle', () => {
   it('bit-flip: the server rejects the REQUEST before decrypting it, and the client hears why', () => {
     const run = trio('bit-flip');
     expect(run.serverEvents.some((event) => event.type === 'request')).toBe(false);
-    expect(failedStep(run.clientEvents)?.detail).toContain('bad_record_mac');
+    expect(failedStep(run.serverEvents)?.detail).toContain('bad_record_mac');
+    expect(stoppedStep(run.clientEvents)?.detail).toMatch(/^stopped: server sent bad_record_mac/);
     expect(run.attackEvents.filter((event) => event.kind === 'rewritten')).toHaveLength(1);
   });
 

@@ -121,7 +121,7 @@ describe('names the server refuses', () => {
     const { result, events } = await harness.fetch(port, { op: 'GET', name: 'no-such-file.txt' }, work.receivedDir);
 
     expect(expectProtocolFailure(result, FILE_NOT_FOUND)).toContain('no-such-file.txt');
-    expect(finalStatuses(events).get('receive')).toBe('failed');
+    expect(finalStatuses(events).get('receive')).toBe('stopped');
     expect(await entriesOf(work.receivedDir)).toEqual([]);
     await expectHonestClientServed(port);
   }, 20_000);

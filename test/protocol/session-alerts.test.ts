@@ -47,7 +47,7 @@ describe('fatal alerts received', () => {
     const output = relay.inject('client', relay.forge('client', ALERT, Uint8Array.from([2, 123, 0, 0])));
     expect(output.send).toEqual([]);
     expect(closedEvent(output.events)).toMatchObject({ how: 'alert_received', alert: { level: 'fatal', description: 123 } });
-    expectFailedChecklist(relay.client, output.events, 'unknown(123)');
+    expectFailedChecklist(relay.client, output.events, 'unknown(123)', 'stopped');
   });
 });
 

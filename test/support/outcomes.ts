@@ -2,8 +2,9 @@
  * The assertions every failure test makes, written once: what a peer that failed
  * sends back (one fatal alert, decoded from the bytes it wrote: plaintext before the
  * keys, decrypted with the relay's own keys after), that it is Failed for good, and
- * what its checklist shows: one step failed with the reason, every later one skipped,
- * nothing left pending or active.
+ * what its checklist shows: one step failed with the reason (or, on the side that
+ * only received the other's alert, stopped by it), every later one skipped, nothing
+ * left pending or active.
  */
 import { expect } from 'vitest';
 import { ALERT_CODES, type Alert, type AlertName, alertName, LocalProtocolError } from '../../source/protocol/alerts.js';
@@ -24,18 +25,23 @@ export function closedEvent(events: readonly PeerEvent[]): ClosedEvent {
   return closed[0]!;
 }
 
-/** One step failed with `text` in its detail; the steps after it skipped; none pending or active. */
-export function expectFailedChecklist(peer: AnyPeer, events: readonly PeerEvent[], text: string): StepEvent {
-  const failed = events.filter((event): event is StepEvent => event.type === 'step' && event.status === 'failed');
-  expect(failed.map((event) => event.step)).toHaveLength(1);
-  const step = failed[0]!;
+/**
+ * One step `failed` (this side found the problem) or `stopped` (the other side's alert
+ * ended the session) with `text` in its detail; the steps after it skipped; none
+ * pending or active, and no other step failed or stopped.
+ */
+export function expectFailedChecklist(peer: AnyPeer, events: readonly PeerEvent[], text: string, status: 'failed' | 'stopped' = 'failed'): StepEvent {
+  const ended = events.filter((event): event is StepEvent => event.type === 'step' && (event.status === 'failed' || event.status === 'stopped'));
+  expect(ended.map((event) => `${event.step} ${event.status}`)).toEqual([`${ended[0]?.step} ${status}`]);
+  const step = ended[0]!;
   expect(step.detail).toContain(text);
-  expect(peer.stepStatus(step.step), `final status of the failed step "${step.step}"`).toBe('failed');
+  if (status === 'stopped') expect(step.detail).toMatch(/^stopped: /);
+  expect(peer.stepStatus(step.step), `final status of the ${status} step "${step.step}"`).toBe(status);
   const ids = stepsOf(peer.role).map((definition) => definition.id as StepId);
   for (const id of ids.slice(ids.indexOf(step.step) + 1)) {
     if (id !== 'close') expect(peer.stepStatus(id), `step "${id}" after the failure`).toBe('skipped');
   }
-  for (const id of ids) expect(['done', 'failed', 'skipped'], `step "${id}"`).toContain(peer.stepStatus(id));
+  for (const id of ids) expect(['done', status, 'skipped'], `step "${id}"`).toContain(peer.stepStatus(id));
   return step;
 }
 
@@ -74,7 +80,7 @@ export function expectClosedEarly(relay: Relay, role: 'client' | 'server', outpu
   const closed = closedEvent(output.events);
   expect(closed.how).toBe('alert_received');
   expect(closed.reason).toContain(`the ${role === 'client' ? 'server' : 'client'} closed the connection`);
-  expectFailedChecklist(peer, output.events, 'closed the connection');
+  expectFailedChecklist(peer, output.events, 'closed the connection', 'stopped');
   expectFinal(peer, relay.now);
 }
 
@@ -85,6 +91,6 @@ export function expectAlertReceived(peer: AnyPeer, output: Output, alert: AlertN
   expect(closed.how).toBe('alert_received');
   expect(closed.alert?.description).toBe(ALERT_CODES[alert]);
   expect(closed.alert?.level).toBe('fatal');
-  expectFailedChecklist(peer, output.events, alert);
+  expectFailedChecklist(peer, output.events, alert, 'stopped');
   expectFinal(peer, now);
 }

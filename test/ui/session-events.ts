@@ -9,7 +9,6 @@
 import type { AttackMode } from '../../source/attacker/modes.js';
 import type { ClientRequest } from '../../source/protocol/client.js';
 import type { AttackEvent, PeerEvent, WireEvent } from '../../source/protocol/events.js';
-import { StoppedByPeer } from '../../source/protocol/stopped-by-peer.js';
 import { dashboardReducer, type DashboardState, type EngineEvent, initialState, type SessionView } from '../../source/ui/dashboard-state.js';
 import { NOW, type TestPki } from '../support/identities.js';
 import { MitmTrio } from '../support/mitm-pair.js';
@@ -56,17 +55,11 @@ export function trioSession(pki: TestPki, mode: AttackMode, files: ReadonlyMap<s
   return { run: trio, log, session: { id: 1, request: { op: 'GET', name: [...files.keys()][0]! }, mode, verify, startedAt: NOW } };
 }
 
-/** The log as the dashboard engine reports it: each peer's events read through StoppedByPeer. */
-export function asReported(log: readonly AnyPeerEvent[]): AnyPeerEvent[] {
-  const stops = { client: new StoppedByPeer(), server: new StoppedByPeer() };
-  return log.flatMap((event): AnyPeerEvent[] => (event.type === 'attack' ? [event] : [...stops[event.role].take(event)]));
-}
-
 /** The engine events the dashboard would see for a recorded session: a start, then each event `stepMs` apart. */
 export function engineEvents(recorded: Pick<RecordedSession<unknown>, 'log' | 'session'>, stepMs = 1): EngineEvent[] {
   return [
     { type: 'session-start', session: recorded.session },
-    ...asReported(recorded.log).map((event, index): EngineEvent => ({ type: 'peer', event, at: NOW + index * stepMs })),
+    ...recorded.log.map((event, index): EngineEvent => ({ type: 'peer', event, at: NOW + index * stepMs })),
   ];
 }
 
