@@ -8,7 +8,6 @@ import { listPublicFiles } from '../files/public-folder.js';
 import { runClientSession } from '../net/client.js';
 import { TlsTuiServer } from '../net/server.js';
 import { describeAlert } from '../protocol/alerts.js';
-import type { PeerEvent } from '../protocol/events.js';
 import { formatBytes } from '../protocol/units.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
@@ -36,11 +35,6 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
   const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });
   const transcript = recorder.open({ kind: 'demo', roles: ['client', 'server'], request: { op: 'GET', name }, mode: 'off', verify: true });
   const createCtrStream = ctrStreamFactory(options.aes ?? 'aes-js');
-  // The demo serves one session: its client is the only one that connects.
-  const serverEvents = (event: PeerEvent): void => {
-    transcript?.record(event);
-    output.event(event, 'server │ ', { role: 'server' });
-  };
   const server = await TlsTuiServer.listen({
     host: '127.0.0.1',
     port: 0,
@@ -49,7 +43,10 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
     certificate: keystore.server.certificate,
     trustedCa: keystore.ca.certificate,
     createCtrStream,
-    onEvent: (_session, event) => serverEvents(event),
+    onEvent: (_session, event) => {
+      transcript?.record(event);
+      output.event(event, 'server │ ', { role: 'server' });
+    },
   });
   try {
     const { port } = server.address;

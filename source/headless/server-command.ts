@@ -6,12 +6,13 @@
 import { stat } from 'node:fs/promises';
 import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
 import { describeAlert } from '../protocol/alerts.js';
-import type { ClosedEvent, PeerEvent } from '../protocol/events.js';
+import type { ClosedEvent } from '../protocol/events.js';
 import { TlsTuiServer } from '../net/server.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
 import type { CommandOutput } from './output.js';
 import { outcomeOf, SessionRecorder, type StoreOptions } from '../store/recorder.js';
+import type { TranscriptWriter } from '../store/transcript.js';
 
 export interface ServerCommandOptions {
   readonly host: string;
@@ -41,7 +42,7 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
   if (keystore === undefined) return EXIT.local;
 
   const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });
-  const sessions = new Map<number, (event: PeerEvent) => void>();
+  const transcripts = new Map<number, TranscriptWriter | undefined>();
   let server: TlsTuiServer;
   try {
     server = await TlsTuiServer.listen({
@@ -56,19 +57,19 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
       onSession: (session) => {
         const transcript = recorder.open({ kind: 'server', roles: ['server'], client: session.remote, mode: 'off' });
         transcript?.connection(session.remote, `${server.address.host}:${server.address.port}`);
+        transcripts.set(session.id, transcript);
         output.record({ type: 'session', session: session.id, remote: session.remote });
-        sessions.set(session.id, (event) => {
-          transcript?.record(event);
-          if (event.type === 'closed') {
-            recorder.finish(transcript, outcomeOf(event));
-            sessions.delete(session.id);
-          }
-          if (event.type === 'step' && event.step === 'listen') return;
-          output.event(event, `[#${session.id}] `, { session: session.id });
-          if (event.type === 'closed') output.say(`[#${session.id}] session ${sessionOutcome(event)}`);
-        });
       },
-      onEvent: (session, event) => sessions.get(session.id)?.(event),
+      onEvent: (session, event) => {
+        transcripts.get(session.id)?.record(event);
+        if (event.type === 'closed') {
+          recorder.finish(transcripts.get(session.id), outcomeOf(event));
+          transcripts.delete(session.id);
+        }
+        if (event.type === 'step' && event.step === 'listen') return;
+        output.event(event, `[#${session.id}] `, { session: session.id });
+        if (event.type === 'closed') output.say(`[#${session.id}] session ${sessionOutcome(event)}`);
+      },
       onFault: (session, error) => {
         output.problem(`[#${session.id}] ${error.message}`);
       },
