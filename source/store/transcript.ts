@@ -31,7 +31,7 @@ const STREAMS = {
   client: { sent: 'client sent', received: 'client received' },
   server: { sent: 'server sent', received: 'server received' },
 } as const;
-const FILE_DATA_STREAMS = {
+export const FILE_DATA_STREAMS = {
   client: { sent: 'client sent FILE_DATA', received: 'client received FILE_DATA' },
   server: { sent: 'server sent FILE_DATA', received: 'server received FILE_DATA' },
 } as const;

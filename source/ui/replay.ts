@@ -8,6 +8,7 @@
 import { describeAlert } from '../protocol/alerts.js';
 import type { AttackEvent, PeerEvent } from '../protocol/events.js';
 import type { Transcript } from '../store/session-store.js';
+import { FILE_DATA_STREAMS } from '../store/transcript.js';
 import { type Action, type DashboardState, dashboardReducer, type EngineEvent, initialState } from './dashboard-state.js';
 
 export interface ReplayView {
@@ -44,18 +45,18 @@ export function replayEvents(transcript: Transcript): EngineEvent[] {
  */
 export function omittedRecords(transcript: Transcript): { readonly listed: Record<string, number>; readonly other: Record<string, number> } {
   const listed: Record<string, number> = {};
-  const other: Record<string, number> = {};
-  for (const [kind, count] of Object.entries(transcript.outcome?.omitted ?? {})) {
-    const match = /^(client|server) (sent|received) FILE_DATA$/.exec(kind);
-    if (match === null) {
-      other[kind] = count;
-      continue;
+  const other: Record<string, number> = { ...transcript.outcome?.omitted };
+  for (const role of ['client', 'server'] as const) {
+    for (const action of ['sent', 'received'] as const) {
+      const kind = FILE_DATA_STREAMS[role][action];
+      const count = other[kind];
+      if (count === undefined) continue;
+      delete other[kind];
+      const sender = action === 'sent' ? role : role === 'client' ? 'server' : 'client';
+      // A record received is listed as its sender's, unless the sender's own lines are in the transcript too.
+      if (action === 'received' && transcript.meta.roles.includes(sender)) continue;
+      listed[`${sender} FILE_DATA`] = (listed[`${sender} FILE_DATA`] ?? 0) + count;
     }
-    const [, role, action] = match;
-    const sender = action === 'sent' ? role! : role === 'client' ? 'server' : 'client';
-    // A record received is listed as its sender's, unless the sender's own lines are in the transcript too.
-    if (action === 'received' && transcript.meta.roles.includes(sender)) continue;
-    listed[`${sender} FILE_DATA`] = (listed[`${sender} FILE_DATA`] ?? 0) + count;
   }
   return { listed, other };
 }
