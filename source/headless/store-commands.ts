@@ -4,6 +4,7 @@
  * (through the dashboard's own reducer, so both agree), and `tls-tui export ID`
  * writes it as a pcap for Wireshark or as one JSON document.
  */
+import { dirname } from 'node:path';
 import { replaceFileAtomically } from '../keystore/atomic-write.js';
 import { stepsOf } from '../protocol/steps.js';
 import { transcriptToPcap } from '../store/pcap.js';
@@ -14,6 +15,7 @@ import { dashboardReducer, initialState } from '../ui/dashboard-state.js';
 import { omittedRecords, replayEvents } from '../ui/replay.js';
 import { resultStatus, STATUS_SYMBOLS } from '../ui/symbols.js';
 import { wireRows } from '../ui/wire-rows.js';
+import { errorCode } from '../files/folder-tree.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandOutput } from './output.js';
 
@@ -82,7 +84,7 @@ export async function runExportCommand(options: ExportOptions, output: CommandOu
   try {
     if (options.pcap !== undefined) {
       const pcap = transcriptToPcap(transcript);
-      await replaceFileAtomically(options.pcap, pcap, 0o644);
+      await writeExport(options.pcap, pcap, 0o644);
       output.say(`wrote ${options.pcap} (${pcap.length} bytes): open it in Wireshark, or: tshark -r ${options.pcap}`);
     }
     if (options.json !== undefined) {
@@ -90,7 +92,7 @@ export async function runExportCommand(options: ExportOptions, output: CommandOu
       if (options.json === true) process.stdout.write(document);
       else {
         // The transcript holds the session's secret and keys: readable by its owner only, like store/.
-        await replaceFileAtomically(options.json, document, 0o600);
+        await writeExport(options.json, document, 0o600);
         output.say(`wrote ${options.json} (mode 0600: it holds the session's keys)`);
       }
     }
@@ -99,4 +101,19 @@ export async function runExportCommand(options: ExportOptions, output: CommandOu
     return EXIT.local;
   }
   return EXIT.ok;
+}
+
+/**
+ * Writes an export whole or not at all. A failure names the file asked for, not the
+ * temporary one beside it that the system's error names.
+ */
+async function writeExport(path: string, data: string | Uint8Array, mode: number): Promise<void> {
+  try {
+    await replaceFileAtomically(path, data, mode);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') throw new Error(`cannot write ${path}: the folder ${dirname(path)} does not exist`);
+    if (code === 'EACCES' || code === 'EPERM') throw new Error(`cannot write ${path}: permission denied in ${dirname(path)}`);
+    throw new Error(`cannot write ${path}: ${code ?? (error as Error).message}`);
+  }
 }

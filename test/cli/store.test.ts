@@ -98,6 +98,13 @@ describe('store/ from the command line', () => {
     expect((await stat(exported)).mode & 0o777).toBe(0o600);
     expect(JSON.parse(await readFile(exported, 'utf8'))).toMatchObject({ meta: { id: session!.meta.id }, complete: true });
     expect((await readdir(root)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+
+    // A folder that is not there: the error names the file asked for, not a temporary one.
+    const missing = join(root, 'no-such-folder', 'session.pcap');
+    const refused = await runCli(['export', session!.meta.id, '--store', 'client-store', '--pcap', missing], root);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain(`cannot write ${missing}: the folder ${join(root, 'no-such-folder')} does not exist`);
+    expect(refused.stderr).not.toContain('.tmp');
   }, 60_000);
 
   it('replay counts the file records it does not list where they went by, before FILE_END', async () => {
