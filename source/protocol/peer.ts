@@ -382,10 +382,11 @@ export abstract class Peer {
       for (const [id, status] of this.#steps) {
         if (id !== 'close' && (status === 'pending' || status === 'active')) this.step(id, 'skipped');
       }
-      const closing = how === 'alert_sent' && alert
-        ? `sent alert ${alertName(alert.description)}, closed`
-        : how === 'alert_received' ? `closed after the ${this.#peerRole}'s alert` : 'connection lost';
-      if (failing !== 'close') this.step('close', 'done', closing);
+      // An alert ends a session in order, and this side then closes; a lost connection was never closed by it.
+      if (failing !== 'close' && how === 'connection_lost') this.step('close', 'skipped', 'connection lost');
+      else if (failing !== 'close') {
+        this.step('close', 'done', how === 'alert_sent' && alert ? `sent alert ${alertName(alert.description)}, closed` : `closed after the ${this.#peerRole}'s alert`);
+      }
     }
     this.emit({
       type: 'closed',

@@ -119,6 +119,9 @@ describe('ends that are not alerts', () => {
     expect(closedEvent(output.events)).toMatchObject({ how: 'connection_lost', ok: false });
     expect(closedEvent(output.events).alert).toBeUndefined();
     expectFailedChecklist(relay.client, output.events, 'ECONNRESET');
+    // Nobody closed it: the Close step did not happen, rather than a ✔ beside "connection lost".
+    expect(relay.client.stepStatus('close')).toBe('skipped');
+    expect(output.events.filter((event) => event.type === 'step' && event.step === 'close').map((event) => event.type === 'step' && event.detail)).toEqual(['connection lost']);
     expect(() => relay.client.receive(new Uint8Array(1), relay.now)).toThrow(LocalProtocolError);
   });
 

@@ -65,7 +65,9 @@ export function expectFatalAlert(relay: Relay, role: 'client' | 'server', output
   expect(peer.failure?.alert).toEqual(sent);
   const closed = closedEvent(output.events);
   expect(closed).toMatchObject({ how: 'alert_sent', alert: sent });
-  expectFailedChecklist(peer, output.events, alert);
+  const failed = expectFailedChecklist(peer, output.events, alert);
+  // Having sent its alert, this side closed the connection itself.
+  if (failed.step !== 'close') expect(peer.stepStatus('close')).toBe('done');
   expectFinal(peer, relay.now);
   return sent;
 }
@@ -91,6 +93,7 @@ export function expectAlertReceived(peer: AnyPeer, output: Output, alert: AlertN
   expect(closed.how).toBe('alert_received');
   expect(closed.alert?.description).toBe(ALERT_CODES[alert]);
   expect(closed.alert?.level).toBe('fatal');
-  expectFailedChecklist(peer, output.events, alert, 'stopped');
+  const stopped = expectFailedChecklist(peer, output.events, alert, 'stopped');
+  if (stopped.step !== 'close') expect(peer.stepStatus('close')).toBe('done');
   expectFinal(peer, now);
 }
