@@ -188,7 +188,12 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .addOption(aes)
     .addOption(folder('store'))
     .addOption(keep)
-    .action(async (options) => {
+    // As the default command it receives any word that names no command: say so, not "too many arguments".
+    .allowExcessArguments()
+    .action(async (options, command: Command) => {
+      const [word] = command.args;
+      if (word !== undefined && program.args[0] === command.name()) program.error(`error: the dashboard takes no arguments, got '${word}'`);
+      if (word !== undefined) program.error(`error: unknown command '${word}' (the commands are ${program.commands.map((each) => each.name()).join(', ')})`);
       // Ink draws one static frame when it believes it runs under CI; a dashboard opened in a
       // terminal is interactive whatever CI variables the shell carries. Ink reads them when it
       // loads, so it is loaded here, after this, and only for the dashboard.

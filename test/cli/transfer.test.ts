@@ -97,12 +97,20 @@ describe('tls-tui client against tls-tui server', () => {
     const refused = await runCli(['client', '--port', '1', '--file', 'x', '--keystore', 'keystore'], root);
     expect(refused.code).toBe(3);
     expect(refused.stdout).toContain('✘ Connect to the server: cannot connect to 127.0.0.1:1');
+    expect(refused.stdout).toContain('– Close: connection lost');
     const usage = await runCli(['client', '--file', 'a', '--list'], root);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('give exactly one of --file NAME or --list');
     const badPort = await runCli(['server', '--port', '70000'], root);
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toContain('expected a port from 0 to 65535');
+    // A word that names no command falls to the default command, which says what it was.
+    const unknown = await runCli(['sever'], root);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'sever' (the commands are server, mitm, client,");
+    const extra = await runCli(['dashboard', 'now'], root);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toContain("the dashboard takes no arguments, got 'now'");
   });
 
   it('the server printed every session and is still listening', () => {
