@@ -382,11 +382,9 @@ export abstract class Peer {
       for (const [id, status] of this.#steps) {
         if (id !== 'close' && (status === 'pending' || status === 'active')) this.step(id, 'skipped');
       }
-      // An alert ends a session in order, and this side then closes; a lost connection was never closed by it.
+      // After an alert, sent or received, this side closes the connection; a lost one was closed by nobody here.
       if (failing !== 'close' && how === 'connection_lost') this.step('close', 'skipped', 'connection lost');
-      else if (failing !== 'close') {
-        this.step('close', 'done', how === 'alert_sent' && alert ? `sent alert ${alertName(alert.description)}, closed` : `closed after the ${this.#peerRole}'s alert`);
-      }
+      else if (failing !== 'close') this.step('close', 'done', how === 'alert_sent' && alert ? `sent alert ${alertName(alert.description)}, closed` : `closed after the ${this.#peerRole}'s alert`);
     }
     this.emit({
       type: 'closed',

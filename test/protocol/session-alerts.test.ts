@@ -11,6 +11,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalProtocolError } from '../../source/protocol/alerts.js';
+import type { StepEvent } from '../../source/protocol/events.js';
 import { type TestPki, testPki } from '../support/identities.js';
 import { ALERT, alertPayload, application, APPLICATION, CLOSE_NOTIFY } from '../support/messages.js';
 import { closedEvent, expectAlertReceived, expectClosedEarly, expectFatalAlert, expectFailedChecklist } from '../support/outcomes.js';
@@ -121,7 +122,7 @@ describe('ends that are not alerts', () => {
     expectFailedChecklist(relay.client, output.events, 'ECONNRESET');
     // Nobody closed it: the Close step did not happen, rather than a ✔ beside "connection lost".
     expect(relay.client.stepStatus('close')).toBe('skipped');
-    expect(output.events.filter((event) => event.type === 'step' && event.step === 'close').map((event) => event.type === 'step' && event.detail)).toEqual(['connection lost']);
+    expect(output.events.filter((event): event is StepEvent => event.type === 'step' && event.step === 'close').map((event) => event.detail)).toEqual(['connection lost']);
     expect(() => relay.client.receive(new Uint8Array(1), relay.now)).toThrow(LocalProtocolError);
   });
 
