@@ -228,4 +228,18 @@ A client run with --insecure does not verify certificates: then the impersonatio
   return program;
 }
 
+/**
+ * A reader that stops early (`tls-tui history | head`) closes the pipe: the command
+ * still runs to its end and exits with its own code, and what it would have printed
+ * after that is dropped, as with any Unix tool, instead of an EPIPE stack trace.
+ */
+function outliveEarlyReaders(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
+
+outliveEarlyReaders();
 await buildProgram().parseAsync(process.argv);

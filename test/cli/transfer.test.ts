@@ -4,13 +4,14 @@
  * printed, names outside the public folder are refused with a reason while the
  * server goes on serving, and `--json` prints one parseable object per line.
  */
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_STEPS } from '../../source/protocol/steps.js';
-import { type RunningServer, runCli, startServer } from '../support/cli.js';
+import { CLI, type RunningServer, runCli, startServer } from '../support/cli.js';
 
 const MiB = 1024 * 1024;
 const SIZES = [0, 1, 16_383, 16_384, 16_385, 5 * MiB, 50 * MiB];
@@ -47,6 +48,18 @@ describe('tls-tui client against tls-tui server', () => {
     expect(sha256(received)).toBe(sha256(sent));
     for (const step of CLIENT_STEPS) expect(result.stdout).toContain(`✔ ${step.label}`);
     expect(result.stdout).toContain('digest and signature verified');
+  }, 120_000);
+
+  it('goes on to save the file when its reader stops after one line (| head -1), with no EPIPE trace', async () => {
+    const child = spawn(process.execPath, [CLI, 'client', '--port', String(server.port), '--keystore', 'keystore', '--received', 'received-early', '--file', `file-${5 * MiB}.bin`, '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const sent = await readFile(join(root, 'public', `file-${5 * MiB}.bin`));
+    expect(sha256(await readFile(join(root, 'received-early', `file-${5 * MiB}.bin`)))).toBe(sha256(sent));
   }, 120_000);
 
   it('fetches a file in a subfolder into the same subfolder of received/', async () => {
