@@ -33,6 +33,13 @@ export interface AttackerIdentity {
   readonly trustedCa: Certificate;
 }
 
+/** How an attack ended, as far as the attacker can tell. */
+export interface AttackOutcome {
+  /** False when a peer caught the attack. */
+  readonly ok: boolean;
+  readonly reason: string;
+}
+
 export interface InterceptOutput {
   readonly toServer: readonly Uint8Array[];
   readonly toClient: readonly Uint8Array[];
@@ -69,6 +76,7 @@ export class Interceptor {
   #phase: Phase;
   #encrypted = false;
   #flipped = false;
+  #outcome: AttackOutcome | undefined;
   #out: { toServer: Uint8Array[]; toClient: Uint8Array[]; events: AttackEvent[]; closeClient: boolean; closeServer: boolean } = Interceptor.#empty();
 
   constructor(mode: AttackMode, identity: AttackerIdentity) {
@@ -78,6 +86,11 @@ export class Interceptor {
     this.#fromServer.maxPayload = MAX_CIPHERTEXT_BYTES;
     this.#phase = mode === 'off' || mode === 'bit-flip' ? { name: 'relaying' } : { name: 'awaitClientHello' };
     this.#note(`mode ${mode}: ${ATTACK_MODE_INFO[mode].does}`);
+  }
+
+  /** Set once a peer caught the attack or accepted the impostor; undefined while neither has happened (always, for `off`). */
+  get outcome(): AttackOutcome | undefined {
+    return this.#outcome;
   }
 
   fromClient(bytes: Uint8Array, now: number): InterceptOutput {
@@ -181,6 +194,10 @@ export class Interceptor {
       this.#forward(direction, record, 'relayed untouched; from here on every record is encrypted and the attacker cannot read it');
       this.#encrypted = true;
       return;
+    }
+    if (this.#flipped && this.#outcome === undefined && direction === 'server->client' && record.contentType === CONTENT_TYPE.alert) {
+      // The attacker cannot read it, but a server that cannot trust the REQUEST has only an alert to send.
+      this.#decide(false, 'caught: the server answered the altered REQUEST with an alert (its MAC did not match)');
     }
     const isRequest = this.mode === 'bit-flip' && !this.#flipped && this.#encrypted && direction === 'client->server' && record.contentType === CONTENT_TYPE.application_data;
     if (!isRequest) return this.#forward(direction, record);
@@ -325,9 +342,14 @@ export class Interceptor {
     } else if (event.type === 'step' && event.status === 'done' && event.step === 'verify-client-certificate') {
       this.#note('the client is connected to the attacker, not to the server');
     } else if (event.type === 'closed' && !event.ok) {
-      this.#note(event.how === 'alert_received' ? `caught: the ${event.reason}` : `stopped: ${event.reason}`);
+      this.#decide(false, event.how === 'alert_received' ? `caught: the ${event.reason}` : `stopped: ${event.reason}`);
     } else if (event.type === 'closed') {
-      this.#note('the client accepted the attacker\'s content as the server\'s');
+      this.#decide(true, event.role === 'server' ? "the client accepted the attacker's content as the server's" : 'the server took the attacker for the client');
     }
+  }
+
+  #decide(ok: boolean, reason: string): void {
+    this.#outcome = { ok, reason };
+    this.#note(reason);
   }
 }

@@ -53,9 +53,11 @@ export async function runMitmCommand(options: MitmCommandOptions, output: Comman
         transcripts.set(session.id, recorder.open({ kind: 'relay', roles: ['attacker'], client: session.remote, server: `${options.upstream.host}:${options.upstream.port}`, mode: options.mode }));
         output.record({ type: 'session', session: session.id, remote: session.remote });
       },
-      onSessionEnd: (session) => {
-        recorder.finish(transcripts.get(session.id), { ok: true, reason: 'both connections closed' });
+      onSessionEnd: (session, outcome) => {
+        recorder.finish(transcripts.get(session.id), outcome);
         transcripts.delete(session.id);
+        output.say(`[#${session.id}] session over: ${outcome.reason}`);
+        output.record({ type: 'session-end', session: session.id, ...outcome });
       },
       onFault: (session, error) => {
         output.problem(`[#${session.id}] ${error.message}`);

@@ -5,7 +5,7 @@
  * sessions (the dashboard cycles it); a session keeps the mode it started with.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { type AttackerIdentity, Interceptor, type InterceptOutput } from '../attacker/interceptor.js';
+import { type AttackerIdentity, type AttackOutcome, Interceptor, type InterceptOutput } from '../attacker/interceptor.js';
 import type { AttackMode } from '../attacker/modes.js';
 import type { AttackEvent } from '../protocol/events.js';
 import type { SessionInfo } from './server.js';
@@ -20,8 +20,8 @@ export interface RelayConfig {
   readonly identity: AttackerIdentity;
   readonly onSession?: (session: SessionInfo) => void;
   readonly onEvent?: (session: SessionInfo, event: AttackEvent) => void;
-  /** Both hops of a session have closed. */
-  readonly onSessionEnd?: (session: SessionInfo) => void;
+  /** Both hops of a session have closed; how the attack went, as far as the relay can tell. */
+  readonly onSessionEnd?: (session: SessionInfo, outcome: AttackOutcome) => void;
   /** A session was dropped: the server could not be reached, or relaying failed. */
   readonly onFault?: (session: SessionInfo, error: Error) => void;
 }
@@ -108,7 +108,7 @@ export class AttackerRelay {
     const closed = (other: Socket): void => {
       closeAfterLinger(other);
       open -= 1;
-      if (open === 0) this.#config.onSessionEnd?.(session);
+      if (open === 0) this.#config.onSessionEnd?.(session, interceptor.outcome ?? undecided(interceptor.mode));
     };
     client.once('close', () => closed(server));
     server.once('close', () => closed(client));
@@ -117,6 +117,11 @@ export class AttackerRelay {
   #fault(session: SessionInfo, error: unknown): void {
     this.#config.onFault?.(session, error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+/** A session that ended before any peer caught the attack or fell for it (every session, with the attacker off). */
+function undecided(mode: AttackMode): AttackOutcome {
+  return { ok: true, reason: mode === 'off' ? 'relayed untouched' : 'both connections closed before a peer caught the attack or fell for it' };
 }
 
 /** Ends a socket whose partner is gone, letting its last bytes out before dropping it. */

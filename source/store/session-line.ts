@@ -36,7 +36,10 @@ const OUTCOME: SessionColumn = {
     if (outcome === undefined) return 'incomplete';
     // The ✘ says it stopped; the reason need not say it again.
     if (!outcome.ok) return `✘ ${(outcome.reason ?? 'failed').replace(/^stopped: /, '')}`;
-    return meta.verify === false ? '⚠ ok, server NOT verified' : 'ok';
+    if (meta.verify === false) return '⚠ ok, server NOT verified';
+    // A relay's attack that nobody caught: what happened instead (the client fell for it, say).
+    if (meta.kind === 'relay' && meta.mode !== 'off') return `⚠ ${outcome.reason ?? 'not caught'}`;
+    return 'ok';
   },
 };
 

@@ -36,6 +36,7 @@ describe('the attacker in the middle', () => {
     expect(closed(run.clientEvents)?.ok).toBe(true);
     expect(closed(run.serverEvents)?.ok).toBe(true);
     expect(run.attackEvents.filter((event) => event.kind === 'rewritten' || event.kind === 'injected')).toEqual([]);
+    expect(run.interceptor.outcome).toBeUndefined();
     const sentByClient = run.clientEvents.flatMap((event) => (event.type === 'wire' && event.action === 'sent' ? [Buffer.from(event.record)] : []));
     const receivedByServer = run.serverEvents.flatMap((event) => (event.type === 'wire' && event.action === 'received' ? [Buffer.from(event.record)] : []));
     expect(Buffer.concat(receivedByServer).equals(Buffer.concat(sentByClient))).toBe(true);
@@ -56,6 +57,9 @@ describe('the attacker in the middle', () => {
     // The other side is told too, so both panes say where and why.
     const other = caught.by === 'client' ? run.serverEvents : run.clientEvents;
     expect(closed(other)?.ok).toBe(false);
+    // The attacker knows it was caught, and by whom.
+    expect(run.interceptor.outcome).toMatchObject({ ok: false, reason: expect.stringMatching(/^caught: the (client|server) /) });
+    expect(run.interceptor.outcome!.reason).toContain(mode === 'bit-flip' ? 'the server answered the altered REQUEST with an alert' : `the ${caught.by} sent ${caught.alert}: `);
   });
 
   it.each([
@@ -95,6 +99,7 @@ describe('the attacker in the middle', () => {
       expect(run.clientEvents.find((event) => event.type === 'step' && event.step === 'verify-server-certificate' && event.status === 'warning')).toMatchObject({ detail: expect.stringContaining('NOT VERIFIED') });
       expect(run.attackEvents.some((event) => event.kind === 'read' && event.detail.includes(`"${NAME}"`))).toBe(true);
       expect(run.serverEvents.some((event) => event.type === 'request')).toBe(false);
+      expect(run.interceptor.outcome).toEqual({ ok: true, reason: "the client accepted the attacker's content as the server's" });
     },
   );
 

@@ -42,6 +42,11 @@ async function throughRelay(mode: string, clientArgs: readonly string[] = []) {
   }
 }
 
+interface StoredSession {
+  readonly meta: { readonly id: string; readonly kind: string; readonly mode: string };
+  readonly outcome?: { readonly ok: boolean; readonly reason?: string };
+}
+
 const label = (role: 'client' | 'server', step: string) => (role === 'client' ? CLIENT_STEPS : SERVER_STEPS).find((candidate) => candidate.id === step)!.label;
 
 describe('tls-tui mitm between tls-tui server and tls-tui client', () => {
@@ -67,9 +72,13 @@ describe('tls-tui mitm between tls-tui server and tls-tui client', () => {
 
     // The relay's transcript replays, with the records it changed marked.
     const history = await runCli(['history', '--json'], root);
-    const sessions = history.stdout.trim().split('\n').map((line) => JSON.parse(line) as { meta: { id: string; kind: string; mode: string } });
+    const sessions = history.stdout.trim().split('\n').map((line) => JSON.parse(line) as StoredSession);
     const kept = sessions.filter(({ meta }) => meta.kind === 'relay' && meta.mode === mode).at(-1);
     expect(kept).toBeDefined();
+    // The relay's own account: the attack was caught, by whom and with what (an encrypted alert it can only see go by).
+    const account = mode === 'bit-flip' ? 'caught: the server answered the altered REQUEST with an alert' : `caught: the ${caught.by} sent ${caught.alert}: `;
+    expect(kept!.outcome).toMatchObject({ ok: false, reason: expect.stringContaining(account) });
+    expect(relay.output()).toContain(`[#1] session over: ${account}`);
     const replay = await runCli(['replay', kept!.meta.id], root);
     expect(replay.stderr).toBe('');
     expect(replay.code).toBe(0);
@@ -88,5 +97,8 @@ describe('tls-tui mitm between tls-tui server and tls-tui client', () => {
     expect(saved).toContain('This file did not come from the server.');
     expect(relay.output()).toContain('read the request in plaintext: GET "notes.bin"');
     expect(relay.output()).toContain('its own content');
+    expect(relay.output()).toContain("[#1] session over: the client accepted the attacker's content as the server's");
+    const history = await runCli(['history'], root);
+    expect(history.stdout).toMatch(new RegExp(`relay +${mode} .*⚠ the client accepted the attacker's content as the server's`));
   }, 30_000);
 });

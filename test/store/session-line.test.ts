@@ -37,6 +37,19 @@ describe('sessionLine', () => {
   });
 });
 
+describe('a relay session', () => {
+  const relay = (mode: string, outcome: Partial<TranscriptOutcome>): SessionSummary => {
+    const base = summary(undefined, outcome);
+    return { ...base, meta: { ...base.meta, kind: 'relay', roles: ['attacker'], mode } };
+  };
+
+  it('says what the attack came to: caught, fallen for, or nothing (with the attacker off)', () => {
+    expect(sessionLine(relay('rogue-ca', { ok: false, reason: 'caught: the client sent unknown_ca: x' }))).toMatch(/ ✘ caught: the client sent unknown_ca: x$/);
+    expect(sessionLine(relay('rogue-ca', { ok: true, reason: "the client accepted the attacker's content as the server's" }))).toMatch(/ ⚠ the client accepted the attacker's content as the server's$/);
+    expect(sessionLine(relay('off', { ok: true, reason: 'relayed untouched' }))).toMatch(/ ok$/);
+  });
+});
+
 describe('sessionColumns', () => {
   it('keeps every column where the outcome has room, and leaves some out, least telling first, as the width shrinks', () => {
     expect(sessionColumns()).toBe(SESSION_COLUMNS);
