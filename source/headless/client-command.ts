@@ -32,7 +32,7 @@ export interface ClientCommandOptions {
 const UNAUTHENTICATED = 'the server certificate was not verified (--insecure), so anyone on the path could have sent it';
 
 export async function runClientCommand(options: ClientCommandOptions, output: CommandOutput): Promise<number> {
-  const keystore = await loadKeystore(options.keystore, output);
+  const keystore = await loadKeystore(options.keystore, output, { peerElsewhere: true });
   if (keystore === undefined) return EXIT.local;
   const what = options.request.op === 'GET' ? `GET ${quoted(options.request.name)}` : 'LIST';
   output.say(`tls-tui client: ${what} from ${options.host}:${options.port}${options.insecure ? ' (INSECURE: certificates not verified)' : ''}`);

@@ -5,10 +5,19 @@
 import { type Keystore, KeystoreError, openKeystore } from '../keystore/keystore.js';
 import type { CommandOutput } from './output.js';
 
-export async function loadKeystore(dir: string, output: CommandOutput): Promise<Keystore | undefined> {
+export interface LoadOptions {
+  /** The command talks to a peer that may use another keystore (server, client, mitm), not to itself. */
+  readonly peerElsewhere?: boolean;
+}
+
+export async function loadKeystore(dir: string, output: CommandOutput, options: LoadOptions = {}): Promise<Keystore | undefined> {
   try {
     const keystore = await openKeystore(dir);
     if (keystore.generated.length > 0) output.say(`keystore: generated ${keystore.generated.length} files in ${dir}`);
+    // A fresh CA is a new root of trust: a peer whose keystore was made elsewhere refuses everything it signed.
+    if (options.peerElsewhere && keystore.generated.includes(keystore.ca.files.cert)) {
+      output.say('keystore: this is a new CA, so only peers using this same keystore will trust it; for another machine, copy one keystore to both (README, "Server and client on two machines")');
+    }
     return keystore;
   } catch (error) {
     if (error instanceof KeystoreError) {

@@ -38,7 +38,7 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
     output.problem(`the public folder ${options.public} does not exist or is not a folder`);
     return EXIT.local;
   }
-  const keystore = await loadKeystore(options.keystore, output);
+  const keystore = await loadKeystore(options.keystore, output, { peerElsewhere: true });
   if (keystore === undefined) return EXIT.local;
 
   const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });

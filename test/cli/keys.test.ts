@@ -56,6 +56,19 @@ describe('the keystore from the command line', () => {
     expect(await fingerprints()).toEqual(prints);
   }, 60_000);
 
+  it('a client that makes a keystore of its own says its new CA is trusted by no peer elsewhere, once', async () => {
+    const HINT = 'this is a new CA, so only peers using this same keystore will trust it';
+    const first = await runCli(['client', '--port', '1', '--file', 'x', '--keystore', 'fresh'], root);
+    expect(first.stdout).toContain(`keystore: generated 18 files in ${join(root, 'fresh')}`);
+    expect(first.stdout).toContain(HINT);
+    const again = await runCli(['client', '--port', '1', '--file', 'x', '--keystore', 'fresh'], root);
+    expect(again.stdout).not.toContain('keystore:');
+    // Both of the demo's peers use the one keystore: nothing to warn about.
+    const demo = await runCli(['demo', '--keystore', 'own', '--public', '.'], root);
+    expect(demo.stdout).toContain(`keystore: generated 18 files in ${join(root, 'own')}`);
+    expect(demo.stdout).not.toContain(HINT);
+  }, 60_000);
+
   it('writes keys OpenSSL accepts, with private keys readable only by their owner', async () => {
     expect((await runCli(['keys', '--keystore', 'keystore'], root)).code).toBe(0);
     for (const key of ['ca/ca.key', 'server/server.key', 'client/client.key', 'attacker/attacker.key', 'attacker/rogue-ca.key']) {
