@@ -56,7 +56,7 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
       createCtrStream: ctrStreamFactory(options.aes ?? 'aes-js'),
       onSession: (session) => {
         const transcript = recorder.open({ kind: 'server', roles: ['server'], client: session.remote, mode: 'off' });
-        transcript?.connection(session.remote, `${server.address.host}:${server.address.port}`);
+        transcript?.connection(session.remote, session.local);
         transcripts.set(session.id, transcript);
         output.record({ type: 'session', session: session.id, remote: session.remote });
       },

@@ -64,7 +64,9 @@ export class AttackerRelay {
   }
 
   #accept(client: Socket): void {
-    const session: SessionInfo = { id: this.#nextId++, remote: `${client.remoteAddress}:${client.remotePort}`, startedAt: Date.now() };
+    const session: SessionInfo = {
+      id: this.#nextId++, remote: `${client.remoteAddress}:${client.remotePort}`, local: `${client.localAddress}:${client.localPort}`, startedAt: Date.now(),
+    };
     const interceptor = new Interceptor(this.mode, this.#config.identity);
     const server = connect(this.#config.upstream);
     for (const socket of [client, server]) {

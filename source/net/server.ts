@@ -53,7 +53,9 @@ export interface ServerConfig extends PeerOptions {
 
 export interface SessionInfo {
   readonly id: number;
+  /** The other end of the connection, and this one ("address:port"): the address it reached, not the one listened on. */
   readonly remote: string;
+  readonly local: string;
   readonly startedAt: number;
 }
 
@@ -116,7 +118,7 @@ export class TlsTuiServer {
       this.#config.onRefused?.(remote);
       return;
     }
-    const session: SessionInfo = { id: this.#nextId++, remote, startedAt: Date.now() };
+    const session: SessionInfo = { id: this.#nextId++, remote, local: `${socket.localAddress}:${socket.localPort}`, startedAt: Date.now() };
     const running = this.#serve(socket, session)
       .catch((error: unknown) => this.#fault(session, error))
       .finally(() => this.#sessions.delete(running));

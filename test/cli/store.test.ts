@@ -60,6 +60,8 @@ describe('store/ from the command line', () => {
       expect(transcript.lines.every((line) => line.event.role === 'server')).toBe(true);
     }
     expect(new Set(transcripts.map((transcript) => transcript.connection?.client)).size).toBe(64);
+    // The server's end as the client reached it (a server listening on 0.0.0.0 is not at 0.0.0.0).
+    expect(new Set(transcripts.map((transcript) => transcript.connection?.server))).toEqual(new Set([`127.0.0.1:${server.port}`]));
   }, 60_000);
 
   it('history lists a client session, replay prints it, and export writes a pcap tshark reads byte for byte', async () => {
