@@ -229,9 +229,10 @@ A client run with --insecure does not verify certificates: then the impersonatio
 }
 
 /**
- * A reader that stops early (`tls-tui history | head`) closes the pipe: the command
- * still runs to its end and exits with its own code, and what it would have printed
- * after that is dropped, as with any Unix tool, instead of an EPIPE stack trace.
+ * A reader that stops early (`tls-tui history | head`) closes the pipe: a headless
+ * command still runs to its end and exits with its own code, and what it would have
+ * printed after that is dropped, as with any Unix tool, instead of an EPIPE stack
+ * trace. (The dashboard handles its terminal going away itself.)
  */
 function outliveEarlyReaders(): void {
   for (const stream of [process.stdout, process.stderr]) {
@@ -241,5 +242,8 @@ function outliveEarlyReaders(): void {
   }
 }
 
-outliveEarlyReaders();
-await buildProgram().parseAsync(process.argv);
+await buildProgram()
+  .hook('preAction', (_program, command) => {
+    if (command.name() !== 'dashboard') outliveEarlyReaders();
+  })
+  .parseAsync(process.argv);
