@@ -1,6 +1,8 @@
 /**
- * What the client has received and verified: names, sizes and SHA-256 digests,
- * to compare with the server's files.
+ * What is in received/: names, sizes and SHA-256 digests, to compare with the
+ * server's files. Each passed the size, digest and signature checks when it was
+ * saved, but not all under a verified certificate (verification off, --insecure),
+ * so the list does not call them verified.
  */
 import { Box, Text } from 'ink';
 import { formatBytes } from '../protocol/units.js';
@@ -18,7 +20,7 @@ export function ReceivedList({ entries, cursor, focused, rows }: ReceivedListPro
   const { start, end } = listWindow(entries.length, cursor, rows - 1);
   return (
     <Box flexDirection="column">
-      <Text dimColor>{`received/: ${entries.length} verified file${entries.length === 1 ? '' : 's'}`}</Text>
+      <Text dimColor>{`received/: ${entries.length} file${entries.length === 1 ? '' : 's'}`}</Text>
       {entries.slice(start, end).map((entry, offset) => {
         const selected = start + offset === cursor;
         return (

@@ -311,10 +311,10 @@ describe('FilePicker', () => {
 });
 
 describe('ReceivedList', () => {
-  it('lists verified files with sizes and digest prefixes', () => {
+  it('lists the received files with sizes and digest prefixes, without calling them verified', () => {
     const entries = [{ name: 'notes.txt', size: 5_000, sha256: 'a'.repeat(64) }, { name: 'new.txt', size: 3 }];
     expect(lines(frameOf(<ReceivedList entries={entries} cursor={0} focused rows={10} />))).toEqual([
-      'received/: 2 verified files',
+      'received/: 2 files',
       `›    5.0 kB  ${'a'.repeat(12)}…  notes.txt`,
       '        3 B  …              new.txt',
     ]);
