@@ -64,10 +64,6 @@ export const ATTACK_MODE_INFO: Readonly<Record<AttackMode, AttackModeInfo>> = {
   },
 };
 
-export function isAttackMode(value: string): value is AttackMode {
-  return (ATTACK_MODES as readonly string[]).includes(value);
-}
-
 /** The next mode in the cycle, for a key that steps through them. */
 export function nextAttackMode(mode: AttackMode): AttackMode {
   return ATTACK_MODES[(ATTACK_MODES.indexOf(mode) + 1) % ATTACK_MODES.length]!;

@@ -34,11 +34,6 @@ export function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
-/** Views bytes as a Buffer without copying, for node APIs that want one. */
-export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 export function expectLength(name: string, bytes: Uint8Array, length: number): void {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`"${name}" expected a Uint8Array, got ${typeof bytes}`);
   if (bytes.length !== length) throw new RangeError(`"${name}" expected ${length} bytes, got ${bytes.length}`);

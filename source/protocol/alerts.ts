@@ -35,10 +35,6 @@ export function alertName(code: number): string {
   return NAMES_BY_CODE.get(code) ?? `unknown(${code})`;
 }
 
-export function isAlertName(name: string): name is AlertName {
-  return Object.hasOwn(ALERT_CODES, name);
-}
-
 /** An alert as it travels: level, description and a reason for people. */
 export interface Alert {
   readonly level: AlertLevel;
