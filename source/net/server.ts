@@ -53,8 +53,9 @@ export interface ServerConfig extends PeerOptions {
 
 export interface SessionInfo {
   readonly id: number;
-  /** The other end of the connection, and this one ("address:port"): the address it reached, not the one listened on. */
+  /** The other end of the connection, "address:port". */
   readonly remote: string;
+  /** This end, as the other reached it: not the address listened on, which may be 0.0.0.0. */
   readonly local: string;
   readonly startedAt: number;
 }
