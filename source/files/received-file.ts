@@ -21,6 +21,11 @@ export interface ReceivedEntry {
 }
 
 const TEMPORARY_PREFIX = '.tls-tui-';
+/**
+ * How much is written between the syncs that send a download to the disk while it
+ * arrives, so that the sync at commit waits only for the last few MiB, not the file.
+ */
+const SYNC_BEHIND_BYTES = 8 * 1024 * 1024;
 const TEMPORARY_NAME = /^\.tls-tui-(\d+)-[0-9a-f]{16}\.part$/u;
 
 type ReceivedState = 'open' | 'failed' | 'committed' | 'aborted';
@@ -40,6 +45,10 @@ export class ReceivedFile {
   #state: ReceivedState = 'open';
   #bytesWritten = 0;
   #queue: Promise<unknown> = Promise.resolve();
+  /** The sync running behind the writes, if any; how far the file had got when it started; a failure it met. */
+  #syncing: Promise<void> | undefined;
+  #syncedUpTo = 0;
+  #syncFailure: { readonly error: unknown } | undefined;
 
   private constructor(receivedDir: string, name: string, parts: readonly string[], temporaryPath: string, handle: FileHandle) {
     this.#receivedDir = receivedDir;
@@ -74,6 +83,7 @@ export class ReceivedFile {
           offset += bytesWritten;
           this.#bytesWritten += bytesWritten;
         }
+        this.#syncBehind(handle);
       } catch (error) {
         this.#state = 'failed';
         throw error;
@@ -89,6 +99,8 @@ export class ReceivedFile {
     return this.#enqueue(async () => {
       const handle = this.#usableHandle('commit');
       try {
+        await this.#syncing;
+        if (this.#syncFailure !== undefined) throw this.#syncFailure.error;
         await handle.datasync();
         this.#handle = undefined;
         // Neither waits for the other: closing the file, and checking (or making) the folders it goes to.
@@ -124,6 +136,25 @@ export class ReceivedFile {
       }
       this.#state = 'aborted';
     });
+  }
+
+  /**
+   * Starts a sync when another SYNC_BEHIND_BYTES are written and none is running. It is
+   * not queued, so writes go on meanwhile (a FileHandle closes only once it is done). Its
+   * failure is kept for commit: the kernel reports a failed write-back to one sync only.
+   */
+  #syncBehind(handle: FileHandle): void {
+    if (this.#syncing !== undefined || this.#bytesWritten - this.#syncedUpTo < SYNC_BEHIND_BYTES) return;
+    this.#syncedUpTo = this.#bytesWritten;
+    this.#syncing = handle.datasync().then(
+      () => {
+        this.#syncing = undefined;
+      },
+      (error: unknown) => {
+        this.#syncFailure ??= { error };
+        this.#syncing = undefined;
+      },
+    );
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {

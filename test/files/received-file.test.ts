@@ -204,6 +204,31 @@ describe('ReceivedFile', () => {
     expect(await readdir(receivedDir)).toEqual([]);
   });
 
+  it('syncs a large download while it arrives, so the sync at commit has only the rest to write', async () => {
+    const sync = vi.spyOn(fileHandlePrototype, 'datasync');
+    const file = await ReceivedFile.create(receivedDir, 'large.bin');
+    const chunk = new Uint8Array(1024 * 1024).fill(7);
+    for (let index = 0; index < 20; index += 1) await file.write(chunk);
+    const during = sync.mock.calls.length;
+    await file.commit();
+    // 20 MiB at 8 MiB a sync: at least one ran behind the writes (one more may still have been running), then commit's own.
+    expect(during).toBeGreaterThanOrEqual(1);
+    expect(during).toBeLessThanOrEqual(2);
+    expect(sync.mock.calls.length).toBe(during + 1);
+    expect((await readFile(join(receivedDir, 'large.bin'))).length).toBe(20 * 1024 * 1024);
+  });
+
+  it('after a sync behind the writes fails, commit fails with its error and nothing appears', async () => {
+    const sync = vi.spyOn(fileHandlePrototype, 'datasync').mockRejectedValueOnce(Object.assign(new Error('input/output error'), { code: 'EIO' }));
+    const file = await ReceivedFile.create(receivedDir, 'large.bin');
+    for (let index = 0; index < 9; index += 1) await file.write(new Uint8Array(1024 * 1024));
+    // The failed sync was the one behind the writes; commit's own would succeed, and must not hide it.
+    expect(sync).toHaveBeenCalledTimes(1);
+    await expect(file.commit()).rejects.toThrow('input/output error');
+    await file.abort();
+    expect(await readdir(receivedDir)).toEqual([]);
+  });
+
   it('when its handle is closed underneath, fails and leaves nothing', async () => {
     const file = await ReceivedFile.create(receivedDir, 'notes.txt');
     // Catch the handle on its first write, as a stray close elsewhere in the process would reach it.
