@@ -14,7 +14,7 @@ import { bytesReplacer } from '../store/json-bytes.js';
 import { dashboardReducer, initialState } from '../ui/dashboard-state.js';
 import { omittedRecords, replayEvents } from '../ui/replay.js';
 import { resultStatus, STATUS_SYMBOLS } from '../ui/symbols.js';
-import { wireRows } from '../ui/wire-rows.js';
+import { protectionLabel, wireRows } from '../ui/wire-rows.js';
 import { errorCode } from '../files/folder-tree.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandOutput } from './output.js';
@@ -62,7 +62,7 @@ export async function runReplayCommand(options: { readonly store: string; readon
     }
     const { entry, index } = row;
     const mark = entry.attack && entry.attack !== 'forwarded' ? `  [${entry.attack}]` : '';
-    output.say(`  ${String(index + 1).padStart(3)}  ${entry.hop.padEnd(16)} ${entry.message.padEnd(22)} ${String(entry.size).padStart(6)} B  ${entry.encrypted ? 'encrypted' : 'plaintext'}${mark}`);
+    output.say(`  ${String(index + 1).padStart(3)}  ${entry.hop.padEnd(16)} ${entry.message.padEnd(22)} ${String(entry.size).padStart(6)} B  ${protectionLabel(entry)}${mark}`);
   }
   for (const [kind, count] of Object.entries(omittedRecords(transcript).other)) output.say(`  (${count} ${kind} records were not kept in the transcript)`);
   if (state.result) output.say(`${STATUS_SYMBOLS[resultStatus(state.result)]} ${state.result.text}`);

@@ -10,6 +10,7 @@ import { explainMessage } from './explanations.js';
 import { hexLines, hexWindowStart } from './hex.js';
 import { listWindow } from './list-window.js';
 import { tint } from './theme.js';
+import { KEY_EXCHANGE_RECIPIENT } from './wire-rows.js';
 
 export interface InspectorProps {
   readonly entry: WireEntry;
@@ -83,8 +84,6 @@ function exposure(entry: WireEntry): string {
   if (recipient) return `in the clear, but its secret is RSA-OAEP encrypted to the ${recipient}'s public key: only the ${recipient}'s private key opens it`;
   return 'plaintext: anyone on the path can read it';
 }
-
-const KEY_EXCHANGE_RECIPIENT: Readonly<Record<string, string>> = { CLIENT_KEY_EXCHANGE: 'server', SERVER_KEY_EXCHANGE: 'client' };
 
 function fit(text: string, width: number): string {
   return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;

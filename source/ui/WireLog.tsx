@@ -7,7 +7,7 @@ import { Box, Text } from 'ink';
 import type { WireEntry } from './dashboard-state.js';
 import { listWindow } from './list-window.js';
 import { tint } from './theme.js';
-import { wireRows } from './wire-rows.js';
+import { protectionLabel, wireRows } from './wire-rows.js';
 
 export interface WireLogProps {
   readonly entries: readonly WireEntry[];
@@ -43,7 +43,7 @@ export function WireLog({ entries, omitted, cursor, focused, rows }: WireLogProp
             <Text>{`${selected ? '›' : ' '}${String(index + 1).padStart(3)} `}</Text>
             <Text color={tint(entry.from === 'attacker' ? 'magenta' : entry.from === 'client' ? 'blue' : 'yellow')}>{entry.hop.padEnd(16)}</Text>
             <Text bold>{` ${entry.message.padEnd(20)}`}</Text>
-            <Text dimColor>{` ${String(entry.size).padStart(6)} B ${entry.encrypted ? 'encrypted' : 'plaintext'}`}</Text>
+            <Text dimColor>{` ${String(entry.size).padStart(6)} B ${protectionLabel(entry)}`}</Text>
             {attack?.mark ? <Text color={tint(attack.color)} bold>{`  ${attack.mark}`}</Text> : null}
           </Text>
         );

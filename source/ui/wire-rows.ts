@@ -11,6 +11,15 @@ export type WireRow =
   | { readonly kind: 'record'; readonly entry: WireEntry; readonly index: number }
   | { readonly kind: 'omitted'; readonly text: string };
 
+/** The key exchanges travel in the clear, but what they carry is RSA-OAEP encrypted to this peer's key. */
+export const KEY_EXCHANGE_RECIPIENT: Readonly<Record<string, 'server' | 'client'>> = { CLIENT_KEY_EXCHANGE: 'server', SERVER_KEY_EXCHANGE: 'client' };
+
+/** How a record's content is protected, in a word for the log: a key exchange is not "plaintext". */
+export function protectionLabel(entry: Pick<WireEntry, 'encrypted' | 'message'>): string {
+  if (entry.encrypted) return 'encrypted';
+  return KEY_EXCHANGE_RECIPIENT[entry.message] ? 'RSA-OAEP' : 'plaintext';
+}
+
 /** Records are grouped as the reducer counts them: by sender and message. */
 export function wireKind(entry: Pick<WireEntry, 'from' | 'message'>): string {
   return `${entry.from} ${entry.message}`;

@@ -331,9 +331,12 @@ describe('WireLog', () => {
       expect(row.startsWith(index === 0 ? '›' : ' ')).toBe(true);
       expect(row).toContain(`${String(index + 1).padStart(3)} ${entry.hop}`);
       expect(row).toContain(entry.message);
-      expect(row).toContain(`${entry.record.length} B ${entry.encrypted ? 'encrypted' : 'plaintext'}`);
+      const keyExchange = entry.message === 'CLIENT_KEY_EXCHANGE' || entry.message === 'SERVER_KEY_EXCHANGE';
+      expect(row).toContain(`${entry.record.length} B ${entry.encrypted ? 'encrypted' : keyExchange ? 'RSA-OAEP' : 'plaintext'}`);
     });
     expect(rows[1]).toMatch(/^› {2}1 client → server +CLIENT_HELLO +\d+ B plaintext$/);
+    // A key exchange travels in the clear, but its secret does not: the log does not call it plaintext.
+    expect(frame).toMatch(/client → server +CLIENT_KEY_EXCHANGE +\d+ B RSA-OAEP$/m);
     expect(frame).toMatch(/server → client +FINISHED +\d+ B encrypted/);
   });
 
@@ -346,7 +349,7 @@ describe('WireLog', () => {
 
   it('marks the attacker’s injected records', () => {
     const frame = frameOf(<WireLog entries={replay.wire} omitted={{}} cursor={0} focused rows={30} />);
-    expect(frame.match(/mitm → server +\S+ +\d+ B plaintext {2}\+ injected/g)).toHaveLength(3);
+    expect(frame.match(/mitm → server +\S+ +\d+ B (plaintext|RSA-OAEP) {2}\+ injected/g)).toHaveLength(3);
   });
 
   it('marks a record the attacker dropped, on its broken hop', () => {
@@ -354,7 +357,7 @@ describe('WireLog', () => {
       { type: 'session-start', session: { id: 1, request: { op: 'LIST' }, mode: 'forged-key', verify: true, startedAt: NOW } },
       { type: 'peer', at: NOW, event: { type: 'attack', role: 'attacker', mode: 'forged-key', kind: 'dropped', direction: 'server->client', message: 'SERVER_KEY_EXCHANGE', detail: 'cut off', encrypted: false, original: fileOf(30) } },
     ]);
-    expect(frameOf(<WireLog entries={dropped.wire} omitted={{}} cursor={0} focused rows={5} />)).toMatch(/mitm ✗ client +SERVER_KEY_EXCHANGE +30 B plaintext {2}✗ dropped/);
+    expect(frameOf(<WireLog entries={dropped.wire} omitted={{}} cursor={0} focused rows={5} />)).toMatch(/mitm ✗ client +SERVER_KEY_EXCHANGE +30 B RSA-OAEP {2}✗ dropped/);
   });
 
   it('counts the records it left out', () => {
