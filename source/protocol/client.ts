@@ -142,7 +142,12 @@ export class ClientConnection extends Peer {
         state.transcript.add(this.sendHandshake({ name: 'CLIENT_KEY_EXCHANGE', encryptedSecret: certificate.publicKey.encrypt(secret) }));
         const signature = this.#options.key.sign(certificateVerifyInput(state.transcript.hash()));
         state.transcript.add(this.sendHandshake({ name: 'CERTIFICATE_VERIFY', signature }));
-        this.step('key-exchange', 'done', "secret encrypted under the server's key; transcript signed with the client key");
+        // Unverified, "the server's key" is only the key in whatever certificate arrived: say so, and warn.
+        if (this.#options.verifyServerCertificate === false) {
+          this.step('key-exchange', 'warning', "secret encrypted under the key of an UNVERIFIED certificate (an attacker's, if one is in the middle); transcript signed with the client key");
+        } else {
+          this.step('key-exchange', 'done', "secret encrypted under the server's key; transcript signed with the client key");
+        }
         this.step('key-confirmation', 'active', 'waiting for SERVER_KEY_EXCHANGE');
         this.#state = {
           name: 'ExpectServerKeyExchange', clientRandom: state.clientRandom, serverRandom: message.random, serverKey: certificate.publicKey, secret, transcript: state.transcript,
@@ -164,7 +169,11 @@ export class ClientConnection extends Peer {
         const keys = deriveSessionKeys(state.secret, state.clientRandom, state.serverRandom);
         this.emit({ type: 'keys', role: 'client', clientRandom: state.clientRandom, serverRandom: state.serverRandom, secret: state.secret, keys });
         this.enableEncryption(keys);
-        this.step('key-confirmation', 'done', 'the server decrypted the same secret: it holds the key of its certificate');
+        if (this.#options.verifyServerCertificate === false) {
+          this.step('key-confirmation', 'warning', "the other end decrypted the same secret: it holds the key of the certificate it showed, which was NOT verified to be the server's");
+        } else {
+          this.step('key-confirmation', 'done', 'the server decrypted the same secret: it holds the key of its certificate');
+        }
         this.step('finished', 'active', 'waiting for the server FINISHED');
         const verifyData = finishedVerifyData(keys.finishedKey, 'client', state.transcript.hash());
         state.transcript.add(this.sendHandshake({ name: 'FINISHED', verifyData }));

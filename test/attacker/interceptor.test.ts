@@ -97,6 +97,12 @@ describe('the attacker in the middle', () => {
       expect(joined(run.received).toString()).toBe(Buffer.from(attackerContent(mode, NAME)).toString());
       expect(closed(run.clientEvents)?.ok).toBe(true);
       expect(run.clientEvents.find((event) => event.type === 'step' && event.step === 'verify-server-certificate' && event.status === 'warning')).toMatchObject({ detail: expect.stringContaining('NOT VERIFIED') });
+      // The key exchange went to the attacker's key: the checklist must not say "the server's".
+      for (const step of ['key-exchange', 'key-confirmation']) {
+        const final = run.clientEvents.filter((event): event is StepEvent => event.type === 'step' && event.step === step).at(-1);
+        expect(final).toMatchObject({ status: 'warning', detail: expect.stringMatching(/NOT verified|UNVERIFIED/) });
+        expect(final?.detail).not.toContain("the server's key");
+      }
       expect(run.attackEvents.some((event) => event.kind === 'read' && event.detail.includes(`"${NAME}"`))).toBe(true);
       expect(run.serverEvents.some((event) => event.type === 'request')).toBe(false);
       expect(run.interceptor.outcome).toEqual({ ok: true, reason: "the client accepted the attacker's content as the server's" });
