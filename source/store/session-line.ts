@@ -36,6 +36,8 @@ const OUTCOME: SessionColumn = {
     if (outcome === undefined) return 'incomplete';
     // The ✘ says it stopped; the reason need not say it again.
     if (!outcome.ok) return `✘ ${(outcome.reason ?? 'failed').replace(/^stopped: /, '')}`;
+    // Unverified with an attacker on, a session completes only when the impostor served it.
+    if (meta.verify === false && meta.kind !== 'relay' && meta.mode !== 'off') return "⚠ attacker's content accepted (NOT verified)";
     if (meta.verify === false) return '⚠ ok, server NOT verified';
     // A relay's attack that nobody caught: what happened instead (the client fell for it, say).
     if (meta.kind === 'relay' && meta.mode !== 'off') return `⚠ ${outcome.reason ?? 'not caught'}`;

@@ -30,6 +30,12 @@ describe('sessionLine', () => {
     expect(sessionLine(summary(true))).toMatch(/ incomplete$/);
   });
 
+  it('says when an unverified client took an attacker\'s content', () => {
+    const base = summary(false, {});
+    const attacked: SessionSummary = { ...base, meta: { ...base.meta, mode: 'rogue-ca' } };
+    expect(sessionLine(attacked)).toMatch(/ ⚠ attacker's content accepted \(NOT verified\)$/);
+  });
+
   it('warns when the client accepted the response without verifying the server', () => {
     expect(sessionLine(summary(false, {}))).toMatch(/ ⚠ ok, server NOT verified$/);
     expect(sessionLine(summary(false, { ok: false, reason: 'stopped' }))).toMatch(/ ✘ stopped$/);
