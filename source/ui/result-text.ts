@@ -21,7 +21,10 @@ export function resultText(state: ResultState): ResultText {
   if (state.held) return { text: `⏸ ${state.held.role} is about to send ${state.held.message}: space sends it, c lets the session run`, color: 'yellow' };
   if (state.running && state.session) {
     const what = state.session.request.op === 'GET' ? `GET "${state.session.request.name}"` : 'LIST';
-    return { text: `● ${state.session.name ?? `session ${state.session.id}`}: ${what}${state.session.mode === 'off' ? '' : `, attacker ${state.session.mode}`}`, color: 'cyan' };
+    // The session's own settings: the header shows those the next session will take, which a/v may have changed.
+    const attacker = state.session.mode === 'off' ? '' : `, attacker ${state.session.mode}`;
+    const verify = state.session.verify ? '' : ', verification OFF';
+    return { text: `● ${state.session.name ?? `session ${state.session.id}`}: ${what}${attacker}${verify}`, color: 'cyan' };
   }
   if (state.result) {
     const status = resultStatus(state.result);

@@ -248,6 +248,7 @@ describe('ResultLine', () => {
   it('shows a running session, and the attacker when one is on', () => {
     expect(frameOf(<ResultLine state={{ ...base, running: true, session }} />)).toBe('● session 3: GET "notes.txt"');
     expect(frameOf(<ResultLine state={{ ...base, running: true, session: { ...session, id: 4, mode: 'rogue-ca', request: { op: 'LIST' } } }} />)).toBe('● session 4: LIST, attacker rogue-ca');
+    expect(frameOf(<ResultLine state={{ ...base, running: true, session: { ...session, id: 5, mode: 'forged-key', verify: false, request: { op: 'LIST' } } }} />)).toBe('● session 5: LIST, attacker forged-key, verification OFF');
   });
 
   it('says which record waits in step mode and that space sends it', () => {
