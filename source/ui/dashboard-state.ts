@@ -299,7 +299,8 @@ function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardS
       return { ...state, running: false, held: undefined, result, notice: undefined, wireOmitted };
     }
     case 'held':
-      return { ...state, held: { role: event.role, message: event.message } };
+      // The next waiting message replaces an older notice, so the ⏸ line (what space sends) comes back.
+      return { ...state, held: { role: event.role, message: event.message }, notice: undefined };
     case 'released':
       return { ...state, held: undefined };
     case 'notice':

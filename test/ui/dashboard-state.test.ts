@@ -533,8 +533,10 @@ describe('engine events', () => {
     expect(state.running).toBe(true);
     state = engine(state, { type: 'released' });
     expect(state.held).toBeUndefined();
-    state = engine(state, { type: 'held', role: 'server', message: 'SERVER_HELLO' });
+    state = engine(state, { type: 'notice', text: 'a session is running' }, { type: 'held', role: 'server', message: 'SERVER_HELLO' });
     expect(state.held).toEqual({ role: 'server', message: 'SERVER_HELLO' });
+    // A notice met while waiting gives way to the next waiting message.
+    expect(state.notice).toBeUndefined();
     state = engine(state, { type: 'session-end', result: { ok: true, text: 'listing received: 3 files' } });
     expect(state.held).toBeUndefined();
     expect(state.running).toBe(false);
