@@ -60,9 +60,9 @@ export async function runReplayCommand(options: { readonly store: string; readon
       output.say(`       ${row.text}`);
       continue;
     }
-    const { entry, index } = row;
+    const { entry, number } = row;
     const mark = entry.attack && entry.attack !== 'forwarded' ? `  [${entry.attack}]` : '';
-    output.say(`  ${String(index + 1).padStart(3)}  ${entry.hop.padEnd(16)} ${entry.message.padEnd(22)} ${String(entry.size).padStart(6)} B  ${protectionLabel(entry)}${mark}`);
+    output.say(`  ${String(number).padStart(3)}  ${entry.hop.padEnd(16)} ${entry.message.padEnd(22)} ${String(entry.size).padStart(6)} B  ${protectionLabel(entry)}${mark}`);
   }
   for (const [kind, count] of Object.entries(omittedRecords(transcript).other)) output.say(`  (${count} ${kind} records were not kept in the transcript)`);
   if (state.result) output.say(`${STATUS_SYMBOLS[resultStatus(state.result)]} ${state.result.text}`);

@@ -27,6 +27,7 @@ import { StepExplanation } from './StepExplanation.js';
 import { TextPrompt } from './TextPrompt.js';
 import { useDashboard, useTerminalSize, useTicker } from './use-dashboard.js';
 import { WireLog } from './WireLog.js';
+import { wireTotal } from './wire-rows.js';
 import { tint } from './theme.js';
 
 export interface AppProps {
@@ -173,7 +174,7 @@ export function App({ engine }: AppProps) {
         </Box>
         <ResultLine state={shown} width={columns} rows={layout.resultRows} />
         {attackLine !== undefined ? <Text wrap="truncate-end" color={tint('magenta')}>{`mitm: ${attackLine}`}</Text> : null}
-        <Tabs focus={shown.focus} wireCount={shown.wire.length} />
+        <Tabs focus={shown.focus} wireCount={wireTotal(shown.wire, shown.wireOmitted)} />
         <Box flexDirection="column" height={bottomRows} overflow="hidden">
           {bottom(shown, bottomRows, columns)}
         </Box>

@@ -7,7 +7,7 @@ import { Box, Text } from 'ink';
 import type { WireEntry } from './dashboard-state.js';
 import { listWindow } from './list-window.js';
 import { tint } from './theme.js';
-import { protectionLabel, wireRows } from './wire-rows.js';
+import { protectionLabel, wireRows, wireTotal } from './wire-rows.js';
 
 export interface WireLogProps {
   readonly entries: readonly WireEntry[];
@@ -26,21 +26,22 @@ const ATTACK_MARKS: Readonly<Record<string, { readonly mark: string; readonly co
 
 export function WireLog({ entries, omitted, cursor, focused, rows }: WireLogProps) {
   const all = wireRows(entries, omitted);
+  const total = wireTotal(entries, omitted);
   const selectedRow = Math.max(0, all.findIndex((row) => row.kind === 'record' && row.index === cursor));
   const { start, end } = listWindow(all.length, selectedRow, Math.max(1, rows - 1));
   return (
     <Box flexDirection="column">
-      <Text dimColor wrap="truncate-end">{`wire: ${entries.length} record${entries.length === 1 ? '' : 's'}${entries.length ? '  (Enter inspects the selected one)' : ''}`}</Text>
+      <Text dimColor wrap="truncate-end">{`wire: ${total} record${total === 1 ? '' : 's'}${entries.length ? '  (Enter inspects the selected one)' : ''}`}</Text>
       {all.slice(start, end).map((row) => {
         if (row.kind === 'omitted') {
           return <Text key={row.text} dimColor wrap="truncate-end">{`     ${row.text}`}</Text>;
         }
-        const { entry, index } = row;
+        const { entry, index, number } = row;
         const selected = index === cursor;
         const attack = entry.attack ? ATTACK_MARKS[entry.attack] : undefined;
         return (
           <Text key={entry.id} wrap="truncate-end" inverse={selected && focused}>
-            <Text>{`${selected ? '›' : ' '}${String(index + 1).padStart(3)} `}</Text>
+            <Text>{`${selected ? '›' : ' '}${String(number).padStart(3)} `}</Text>
             <Text color={tint(entry.from === 'attacker' ? 'magenta' : entry.from === 'client' ? 'blue' : 'yellow')}>{entry.hop.padEnd(16)}</Text>
             <Text bold>{` ${entry.message.padEnd(20)}`}</Text>
             <Text dimColor>{` ${String(entry.size).padStart(6)} B ${protectionLabel(entry)}`}</Text>

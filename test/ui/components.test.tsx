@@ -371,6 +371,10 @@ describe('WireLog', () => {
     const count = rows.findIndex((row) => row.includes('more server FILE_DATA records'));
     expect(rows[count - 1]).toMatch(/server → client +FILE_DATA /);
     expect(rows[count + 1]).toMatch(/server → client +FILE_END /);
+    // Records are numbered by their place on the wire, the counted ones included, and the total says so.
+    const before = Number(/^.\s*(\d+) /.exec(rows[count - 1]!)?.[1]);
+    expect(rows[count + 1]).toMatch(new RegExp(`^.\\s*${before + omitted + 1} server → client`));
+    expect(rows[0]).toMatch(new RegExp(`^wire: ${big.wire.length + omitted} records`));
     expect(frameOf(<WireLog entries={[]} omitted={{ 'server FILE_DATA': 12_345 }} cursor={0} focused rows={5} />)).toContain('… 12,345 more server FILE_DATA records, not listed');
   });
 
