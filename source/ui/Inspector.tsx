@@ -10,6 +10,7 @@ import { explainMessage } from './explanations.js';
 import { hexLines, hexWindowStart } from './hex.js';
 import { listWindow } from './list-window.js';
 import { tint } from './theme.js';
+import { wrapText } from './wrap-text.js';
 import { KEY_EXCHANGE_RECIPIENT } from './wire-rows.js';
 
 export interface InspectorProps {
@@ -33,7 +34,18 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
   const bytes = selected?.layer === 'decrypted' && entry.plaintext ? entry.plaintext : entry.record;
   const kept = entry.size > entry.record.length;
   // Title, who can read it, what it is for, the column names and the dump's caption, plus the optional lines.
-  const fixedRows = 5 + (entry.secret ? 1 : 0) + (kept ? 1 : 0);
+  const baseRows = 5 + (entry.secret ? 1 : 0) + (kept ? 1 : 0);
+  // Who can read it, the secret and what it is for wrap onto spare rows, keeping three for fields and four for the dump.
+  let spare = Math.max(0, rows - baseRows - 3 - 4);
+  const wrapped = (text: string, most: number): string[] => {
+    const lines = wrapText(text, width, 1 + Math.min(most, spare));
+    spare -= Math.max(0, lines.length - 1);
+    return lines;
+  };
+  const exposureLines = wrapped(exposure(entry), 2);
+  const secretLines = entry.secret ? wrapped(`secret inside, as the ${entry.from} encrypted it: ${Buffer.from(entry.secret).toString('hex')}`, 1) : [];
+  const purposeLines = wrapped(entry.note ? `attacker: ${entry.note}` : explainMessage(entry.message), 2);
+  const fixedRows = baseRows + (exposureLines.length - 1) + Math.max(0, secretLines.length - 1) + (Math.max(1, purposeLines.length) - 1);
   // The fields get half the rest, or fewer if they need fewer; the dump takes what is left.
   const fieldRows = Math.min(all.length, Math.max(3, Math.floor((rows - fixedRows) / 2)));
   const hexRows = Math.max(2, rows - fixedRows - fieldRows);
@@ -44,10 +56,10 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
   return (
     <Box flexDirection="column" width={width}>
       <Text bold wrap="truncate-end">{`${entry.message}  ${entry.hop}  ${entry.size} bytes`}</Text>
-      <Text wrap="truncate-end">{exposure(entry)}</Text>
-      {entry.secret ? <Text wrap="truncate-end">{`secret inside, as the ${entry.from} encrypted it: ${Buffer.from(entry.secret).toString('hex')}`}</Text> : null}
+      {exposureLines.map((line) => <Text key={line} wrap="truncate-end">{line}</Text>)}
+      {secretLines.map((line) => <Text key={line} wrap="truncate-end">{line}</Text>)}
       {kept ? <Text dimColor wrap="truncate-end">{`the transcript kept the first ${entry.record.length} of its ${entry.size} bytes`}</Text> : null}
-      <Text wrap="truncate-end" dimColor>{entry.note ? `attacker: ${entry.note}` : explainMessage(entry.message)}</Text>
+      {purposeLines.length === 0 ? <Text> </Text> : purposeLines.map((line) => <Text key={line} wrap="truncate-end" dimColor>{line}</Text>)}
       <Text dimColor wrap="truncate-end">{`  layer     offset  length  ${'field'.padEnd(nameWidth)} value`}</Text>
       {all.slice(start, end).map((row, offset) => {
         const index = start + offset;

@@ -490,10 +490,21 @@ describe('Inspector', () => {
     const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_KEY_EXCHANGE');
     const dumpLines = Math.ceil(entry.record.length / 16);
     const rows = 6 + entry.fields.length + dumpLines;
-    const frame = lines(frameOf(<Inspector entry={entry} fieldCursor={0} rows={rows} width={100} />));
+    // Wide enough that no sentence wraps: every spare row is the dump's.
+    const frame = lines(frameOf(<Inspector entry={entry} fieldCursor={0} rows={rows} width={160} />));
     expect(frame).toHaveLength(rows);
     expect(frame.at(-1)).toMatch(new RegExp(`^${((dumpLines - 1) * 16).toString(16).padStart(6, '0')} `));
     expect(lines(frameOf(<Inspector entry={entry} fieldCursor={0} rows={20} width={100} />)).length).toBeLessThanOrEqual(20);
+  });
+
+  it('wraps who can read a record and what it is for at 80 columns, rather than cutting them', () => {
+    const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_KEY_EXCHANGE');
+    const frame = lines(frameOf(<Inspector entry={entry} fieldCursor={0} rows={20} width={80} />));
+    expect(frame.length).toBeLessThanOrEqual(20);
+    const text = frame.slice(1, 6).join(' ');
+    expect(text).toContain("only the server's private key opens it");
+    expect(frame.join('\n')).toContain(Buffer.from(entry.secret!).toString('hex'));
+    expect(frame.slice(1, 6).some((line) => line.endsWith('…'))).toBe(false);
   });
 
   it('shows a key exchange without a secret when its sender never said it (an attacker\'s rewrite)', () => {
