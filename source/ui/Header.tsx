@@ -20,7 +20,7 @@ export function Header({ serverAddress, settings, caFingerprint, replay }: Heade
     return (
       <Text wrap="truncate-end">
         <Text inverse bold color={tint('yellow')}>{` REPLAY ${replay.position}/${replay.total} `}</Text>
-        <Text>{`  ${replay.id}  not live: ← → steps, Esc returns to the live dashboard`}</Text>
+        <Text>{`  ${replay.id}  not live: ← → steps, Home End jump, Esc returns to the live dashboard`}</Text>
       </Text>
     );
   }

@@ -16,6 +16,8 @@ export interface KeyFlags {
   readonly rightArrow?: boolean;
   readonly pageUp?: boolean;
   readonly pageDown?: boolean;
+  readonly home?: boolean;
+  readonly end?: boolean;
   readonly return?: boolean;
   readonly escape?: boolean;
   readonly tab?: boolean;
@@ -69,6 +71,9 @@ export function interpretKey(state: DashboardState, input: string, key: KeyFlags
   if (key.pageDown) return { actions: [{ type: 'move', delta: 10 }] };
   if (key.leftArrow) return { actions: [], command: { type: 'seek', delta: -1 } };
   if (key.rightArrow) return { actions: [], command: { type: 'seek', delta: 1 } };
+  // To the first or the last event: a seek as far as it goes (a replay clamps it).
+  if (key.home) return { actions: [], command: { type: 'seek', delta: -Number.MAX_SAFE_INTEGER } };
+  if (key.end) return { actions: [], command: { type: 'seek', delta: Number.MAX_SAFE_INTEGER } };
   if (state.overlay === 'history' && key.return) {
     const session = state.history[state.historyCursor];
     return session ? { actions: [{ type: 'close-overlay' }], command: { type: 'replay', id: session.id } } : { actions: [] };

@@ -27,7 +27,7 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'space', does: 'step mode: send the waiting message' },
   { keys: 'c', does: 'step mode: let the session run to its end' },
   { keys: 'h', does: 'history: the sessions kept in store/; Enter replays one' },
-  { keys: '← →', does: 'replay: step back and forth through the session\'s events' },
+  { keys: '← → Home End', does: 'replay: step back and forth through the session\'s events, or to its start or end' },
   { keys: 'Esc', does: 'close the inspector, the help, an explanation or a prompt; leave a replay' },
   { keys: '?', does: 'this help' },
   { keys: 'q  Ctrl+C', does: 'quit' },
@@ -52,7 +52,7 @@ export function footerKeys(focus: Focus, overlay: Overlay, { replaying = false, 
   if (overlay === 'history') return keys(['↑↓', 'session'], ['Enter', 'replay it'], ['Esc', 'close'], ['q', 'quit']);
   if (overlay === 'inspector') return keys(['↑↓', 'field'], ['Esc', 'back'], ['q', 'quit']);
   if (overlay === 'explain') return keys(['↑↓', 'step'], ['Esc', 'back'], ['q', 'quit']);
-  if (replaying && overlay === 'none') return keys(['← →', 'step through the session'], ['↑↓', 'move'], ['Tab', 'pane'], ['Enter', 'inspect'], ['Esc', 'back to live'], ['q', 'quit']);
+  if (replaying && overlay === 'none') return keys(['← → Home End', 'step through the session'], ['↑↓', 'move'], ['Tab', 'pane'], ['Enter', 'inspect'], ['Esc', 'back to live'], ['q', 'quit']);
   if (overlay === 'help') return keys(['↑↓', 'scroll'], ['Esc or ?', 'closes the help']);
   if (overlay === 'filter' || overlay === 'request') return keys(['Enter', 'confirm'], ['Esc', 'cancel']);
   const stepping = stepMode ? keys(['space', 'send'], ['c', 'run on'], ['s', 'step off']) : [];

@@ -191,9 +191,11 @@ const CASES: Readonly<Record<string, () => void>> = {
     expect(interpretKey(moved, '', { return: true })).toEqual({ actions: [{ type: 'close-overlay' }], command: { type: 'replay', id: 'second' } });
     expect(interpretKey({ ...history, history: [] }, '', { return: true })).toEqual(noEffect);
   },
-  '← →': () => {
+  '← → Home End': () => {
     expect(interpretKey(session, '', { leftArrow: true })).toEqual({ actions: [], command: { type: 'seek', delta: -1 } });
     expect(interpretKey(session, '', { rightArrow: true })).toEqual({ actions: [], command: { type: 'seek', delta: 1 } });
+    expect(interpretKey(session, '', { home: true }).command).toMatchObject({ type: 'seek', delta: -Number.MAX_SAFE_INTEGER });
+    expect(interpretKey(session, '', { end: true }).command).toMatchObject({ type: 'seek', delta: Number.MAX_SAFE_INTEGER });
   },
   'q  Ctrl+C': () => {
     expect(interpretKey(session, 'q', {})).toEqual({ actions: [], command: { type: 'quit' } });

@@ -63,6 +63,9 @@ describe('replay', () => {
     }
     expect(seekReplay(view, events.length + 10).position).toBe(events.length);
     expect(seekReplay(view, -5).position).toBe(1);
+    // Home and End seek as far as a number goes.
+    expect(seekReplay(view, view.position + Number.MAX_SAFE_INTEGER).position).toBe(events.length);
+    expect(seekReplay(view, view.position - Number.MAX_SAFE_INTEGER).position).toBe(1);
   });
 
   it('replays a session the client did not verify with its warnings: ⚠ steps and an unauthenticated result', async () => {
