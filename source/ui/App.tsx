@@ -151,6 +151,16 @@ export function App({ engine }: AppProps) {
     <PeerPane role={role} view={shown[role]} width={width} focused={shown.focus === role} cursor={shown.cursor[role]} frame={frame} now={now} subtitle={subtitle ?? ''} rowsPerStep={layout.rowsPerStep} />
   );
 
+  if (layout.tooSmall) {
+    // Drawn anyway, the boxes would shrink into one another: say what the terminal lacks instead.
+    return (
+      <Box flexDirection="column" width={columns}>
+        <Text wrap="wrap">{`tls-tui needs a taller terminal: this one is ${columns}x${rows}, and the two checklists need at least ${layout.tooSmall.rowsNeeded} rows (80x24 or more is best).`}</Text>
+        <Text dimColor wrap="wrap">Make the window bigger to go on, or press q to quit.</Text>
+      </Box>
+    );
+  }
+
   let body;
   if (shown.overlay === 'help') {
     body = <HelpOverlay width={columns} rows={bodyRows} cursor={shown.helpCursor} />;

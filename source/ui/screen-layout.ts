@@ -37,7 +37,12 @@ export interface ScreenLayout {
   readonly resultRows: number;
   /** Rows of the list or explanation below the tabs. */
   readonly bottomRows: number;
+  /** Set when the panes and the rest cannot all be drawn: the rows the terminal needs at least. */
+  readonly tooSmall?: { readonly rowsNeeded: number };
 }
+
+/** The fewest rows the list below the tabs is drawn in (its heading and two entries). */
+const MIN_LIST_ROWS = 3;
 
 export function screenLayout({ columns, rows, footer, client, server, resultText, attackLine }: ScreenInput): ScreenLayout {
   const footerText = footerLines(footer, columns);
@@ -58,7 +63,9 @@ export function screenLayout({ columns, rows, footer, client, server, resultText
     }
   }
   const panes = panesAt(rowsPerStep);
+  const listRows = bodyRows - fixed - panes - resultRows;
   return {
+    ...(listRows < MIN_LIST_ROWS ? { tooSmall: { rowsNeeded: rows + MIN_LIST_ROWS - listRows } } : {}),
     footer: footerText,
     bodyRows,
     leftWidth,
@@ -66,6 +73,6 @@ export function screenLayout({ columns, rows, footer, client, server, resultText
     paneRows: panes,
     rowsPerStep,
     resultRows,
-    bottomRows: Math.max(3, bodyRows - fixed - panes - resultRows),
+    bottomRows: Math.max(MIN_LIST_ROWS, listRows),
   };
 }

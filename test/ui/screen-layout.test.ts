@@ -84,3 +84,14 @@ describe('screenLayout', () => {
     expect(layout.bottomRows).toBe(26 - 1 - 1 - 13 - 1 - 1);
   });
 });
+
+describe('a terminal too small for the panes', () => {
+  it('is told apart, with the rows it needs, rather than drawn with boxes shrunk into one another', () => {
+    const fits = layoutAt(60, 21);
+    expect(fits.tooSmall).toBeUndefined();
+    expectEveryRowUsed(fits, 21);
+    expect(layoutAt(60, 20).tooSmall).toEqual({ rowsNeeded: 21 });
+    expect(layoutAt(60, 12).tooSmall).toEqual({ rowsNeeded: 21 });
+    for (const [columns, rows] of [[80, 24], [120, 40]] as const) expect(layoutAt(columns, rows).tooSmall).toBeUndefined();
+  });
+});
