@@ -10,11 +10,13 @@ export interface HeaderProps {
   readonly serverAddress?: string;
   readonly settings: Settings;
   readonly caFingerprint: string;
+  /** The attacker or verification was changed while a session runs: the change applies from the next one. */
+  readonly forNextSession?: boolean;
   /** Set while a stored session is replayed. */
   readonly replay?: { readonly id: string; readonly position: number; readonly total: number };
 }
 
-export function Header({ serverAddress, settings, caFingerprint, replay }: HeaderProps) {
+export function Header({ serverAddress, settings, caFingerprint, forNextSession = false, replay }: HeaderProps) {
   const attack = settings.mode !== 'off';
   if (replay) {
     return (
@@ -33,6 +35,7 @@ export function Header({ serverAddress, settings, caFingerprint, replay }: Heade
       <Text>{'  verify: '}</Text>
       <Text color={tint(settings.verify ? 'green' : 'red')} bold={!settings.verify}>{settings.verify ? 'on ✔' : 'OFF ✘'}</Text>
       {settings.stepMode ? <Text color={tint('yellow')} bold>{'  step mode'}</Text> : null}
+      {forNextSession ? <Text color={tint('yellow')}>{'  (for the next session)'}</Text> : null}
       <Text dimColor>{`  CA ${caFingerprint.slice(0, 11)}…`}</Text>
     </Text>
   );

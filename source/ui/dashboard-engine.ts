@@ -126,10 +126,17 @@ export class DashboardEngine {
 
   setMode(mode: AttackMode): void {
     this.#update({ mode });
+    this.#noticeNextSession(`attacker ${mode}`);
   }
 
   setVerify(verify: boolean): void {
     this.#update({ verify });
+    this.#noticeNextSession(`verification ${verify ? 'on' : 'off'}`);
+  }
+
+  /** A session keeps the settings it started with: say so when one changes under it. */
+  #noticeNextSession(change: string): void {
+    if (this.#running) this.#emit({ type: 'notice', text: `${change} from the next session: the one running keeps its own` });
   }
 
   setStepMode(stepMode: boolean): void {

@@ -25,7 +25,7 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'v', does: 'toggle certificate verification in the client' },
   { keys: 's', does: 'toggle step mode: each message waits before it leaves' },
   { keys: 'space', does: 'step mode: send the waiting message' },
-  { keys: 'c', does: 'step mode: let the session run to its end' },
+  { keys: 'c', does: 'step mode: let the session run to its end, and leave step mode' },
   { keys: 'h', does: 'history: the sessions kept in store/; Enter replays one' },
   { keys: '← → Home End', does: 'replay: step back and forth through the session\'s events, or to its start or end' },
   { keys: 'Esc', does: 'close the inspector, the help, an explanation or a prompt; leave a replay' },

@@ -239,10 +239,16 @@ describe('the dashboard', () => {
     const next = await waitForFrame((current) => current.includes('server is about to send SERVER_HELLO') && stepSymbol(current, 'client', 'CLIENT_HELLO + certificate') === '✔', 'SERVER_HELLO to be held');
     expect(stepSymbol(next, 'client', 'Verify server certificate')).not.toBe('✔');
 
+    // An attacker switched on now is for the next session: the running one says so and keeps its own.
+    await press('a');
+    const told = await showing('attacker forged-key from the next session');
+    expect(resultLine(told)).toBe('! attacker forged-key from the next session: the one running keeps its own');
+
     await press('c');
     const done = await waitForFrame((current) => allDone(current) && (resultLine(current) ?? '').includes('received'), 'the session to run to its end');
     expect(done).not.toContain('about to send');
     expect(await readdir(harness!.receivedDir)).toEqual(['alpha.txt']);
+    expect(resultLine(done)).toMatch(/^✔ alpha\.txt received/);
   }, 20_000);
 });
 

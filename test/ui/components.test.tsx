@@ -223,6 +223,12 @@ describe('Header', () => {
     expect(frame).toBe('tls-tui  server 127.0.0.1:4041  attacker: off  verify: on ✔  CA AB:CD:EF:01…');
   });
 
+  it('says when a change made during a session applies from the next one', () => {
+    const settings = { mode: 'rogue-ca', verify: true, stepMode: false } as const;
+    expect(frameOf(<Header serverAddress="127.0.0.1:4041" settings={settings} caFingerprint={fingerprint} forNextSession />)).toContain('verify: on ✔  (for the next session)');
+    expect(frameOf(<Header serverAddress="127.0.0.1:4041" settings={settings} caFingerprint={fingerprint} />)).not.toContain('next session');
+  });
+
   it('shows an attack mode, verification OFF and step mode', () => {
     const frame = frameOf(<Header serverAddress="127.0.0.1:5000" settings={{ mode: 'forged-key', verify: false, stepMode: true }} caFingerprint={fingerprint} />);
     expect(frame).toContain('attacker: forged-key');
