@@ -214,6 +214,7 @@ export function App({ engine }: AppProps) {
           onSubmit={(name) => {
             dispatch({ type: 'close-overlay' });
             if (name !== '') void engine.fetch({ op: 'GET', name });
+            else dispatch({ type: 'notice', text: 'no name typed: nothing was requested' });
           }}
         />
       ) : (

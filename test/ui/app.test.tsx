@@ -201,6 +201,12 @@ describe('the dashboard', () => {
     expect(resultLine(refused)).toContain('file_not_found');
     expect(refused).toContain(' CLIENT  GET nope');
     expect(await readdir(harness!.receivedDir)).toEqual(['beta.txt']);
+
+    // Enter on an empty name asks for nothing, and says so.
+    await press('n');
+    await showing('request name:');
+    await press(KEY.enter);
+    expect(resultLine(await showing('no name typed'))).toBe('! no name typed: nothing was requested');
   }, 20_000);
 
   it('shows the help on ?, closes it on Esc, and quits on q', async () => {
