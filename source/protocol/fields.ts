@@ -24,6 +24,8 @@ export interface RecordDescription {
 }
 
 const PREVIEW_BYTES = 16;
+/** Lines of a text (a certificate) listed one field each before the rest is taken whole. */
+const MAX_TEXT_LINES = 12;
 
 function hexPreview(bytes: Uint8Array): string {
   const head = toHex(bytes.subarray(0, PREVIEW_BYTES));
@@ -72,6 +74,31 @@ class FieldCursor {
   vector16(name: string, show?: (bytes: Uint8Array) => string): Uint8Array | undefined {
     const length = this.uint(`${name} length`, 2);
     return length === undefined ? undefined : this.take(name, length, show);
+  }
+
+  /**
+   * A text of `length` bytes as one field per line (its newline included): "`name` key"
+   * with the value after "key: ", or "`name` line N" for a line without one. A text of
+   * many lines lists the first few and takes the rest as one field.
+   */
+  lines(name: string, length: number): void {
+    if (!this.ok || length > this.remaining) {
+      this.ok = false;
+      return;
+    }
+    const end = this.#offset + length;
+    for (let number = 1; this.#offset < end; number += 1) {
+      if (number > MAX_TEXT_LINES) {
+        this.take(`${name} (the rest)`, end - this.#offset, text);
+        return;
+      }
+      const newline = this.#bytes.indexOf(0x0a, this.#offset);
+      const lineEnd = newline === -1 || newline >= end ? end : newline + 1;
+      const line = new TextDecoder('utf-8').decode(this.#bytes.subarray(this.#offset, lineEnd)).replace(/\n$/, '');
+      const key = /^([a-z][a-z-]{0,19}): /.exec(line)?.[1];
+      const value = key === undefined ? line : line.slice(key.length + 2);
+      this.take(key === undefined ? `${name} line ${number}` : `${name} ${key}`, lineEnd - this.#offset, () => printable(JSON.stringify(value)));
+    }
   }
 
   rest(name: string): void {
@@ -123,10 +150,13 @@ function describeHandshake(cursor: FieldCursor): string {
   cursor.uint('length', 3);
   switch (type) {
     case HANDSHAKE_TYPE.CLIENT_HELLO:
-    case HANDSHAKE_TYPE.SERVER_HELLO:
+    case HANDSHAKE_TYPE.SERVER_HELLO: {
       cursor.take('random', 32);
-      cursor.vector16('certificate', (bytes) => text(bytes.subarray(0, 200)));
+      // The certificate line by line, so that the inspector shows which line an attacker changed.
+      const length = cursor.uint('certificate length', 2);
+      if (length !== undefined) cursor.lines('certificate', length);
       break;
+    }
     case HANDSHAKE_TYPE.CLIENT_KEY_EXCHANGE:
     case HANDSHAKE_TYPE.SERVER_KEY_EXCHANGE:
       cursor.vector16('encrypted_secret (RSA-OAEP)');

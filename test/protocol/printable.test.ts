@@ -57,4 +57,20 @@ describe('where wire text is shown', () => {
     expect(field?.value).toMatch(/^"gone/);
     expect(field?.value).not.toMatch(UNSAFE);
   });
+
+  it('the inspector\'s lines of any certificate in a hello: safe to print, tiling its bytes, a dozen at most', () => {
+    const line = fc.oneof(fc.string(), fc.constant(hostile), fc.constantFrom('subject: server', 'public-key: AAAA', 'x'.repeat(300)));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), (lines, raw) => {
+        const certificate = Uint8Array.from([...new TextEncoder().encode(lines.join('\n')), ...raw]);
+        const body = Uint8Array.from([2, 0, (34 + certificate.length) >> 8, (34 + certificate.length) & 0xff, ...new Uint8Array(32), certificate.length >> 8, certificate.length & 0xff, ...certificate]);
+        const record = Uint8Array.from([22, 3, 0, body.length >> 8, body.length & 0xff, ...body]);
+        const parts = describeRecord(record, false).fields.filter((field) => field.name.startsWith('certificate ') && field.name !== 'certificate length');
+        expect(parts.length).toBeLessThanOrEqual(13);
+        expect(parts.reduce((sum, part) => sum + part.length, 0)).toBe(certificate.length);
+        for (const part of parts) expect(part.value + part.name).not.toMatch(UNSAFE);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

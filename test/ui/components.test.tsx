@@ -400,7 +400,8 @@ describe('WireLog', () => {
 describe('Inspector', () => {
   it('lists the fields of a real CLIENT_HELLO and dumps its bytes', () => {
     const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_HELLO');
-    const frame = frameOf(<Inspector entry={entry} fieldCursor={0} rows={30} width={100} />);
+    // Tall enough for all sixteen fields, the certificate's nine lines among them.
+    const frame = frameOf(<Inspector entry={entry} fieldCursor={0} rows={50} width={100} />);
     const rows = lines(frame);
     expect(rows[0]).toBe(`CLIENT_HELLO  client → server  ${entry.record.length} bytes`);
     expect(rows[1]).toBe('plaintext: anyone on the path can read it');
@@ -408,7 +409,15 @@ describe('Inspector', () => {
     for (const field of entry.fields) {
       expect(frame).toMatch(new RegExp(`record +${field.offset} +${field.length} +${field.name.replace(/[()]/g, '\\$&')}`));
     }
-    expect(entry.fields.map((field) => field.name)).toEqual(['content type', 'version', 'length', 'msg_type', 'length', 'random', 'certificate length', 'certificate']);
+    const certificateLines = ['line 1', 'serial', 'subject', 'role', 'issuer', 'not-before', 'not-after', 'public-key', 'signature'].map((line) => `certificate ${line}`);
+    expect(entry.fields.map((field) => field.name)).toEqual(['content type', 'version', 'length', 'msg_type', 'length', 'random', 'certificate length', ...certificateLines]);
+    // The certificate's lines tile its bytes, each with its value.
+    const length = entry.fields.find((field) => field.name === 'certificate length')!;
+    const parts = entry.fields.filter((field) => field.name.startsWith('certificate ') && field !== length);
+    expect(parts[0]!.offset).toBe(length.offset + 2);
+    parts.slice(1).forEach((part, index) => expect(part.offset).toBe(parts[index]!.offset + parts[index]!.length));
+    expect(parts.reduce((sum, part) => sum + part.length, 0)).toBe(Number(length.value));
+    expect(entry.fields.find((field) => field.name === 'certificate subject')?.value).toBe('"client"');
     // The selected field (the content type) is marked, and its byte starts the dump.
     expect(rows.find((row) => row.includes('content type'))!.startsWith('› record')).toBe(true);
     expect(frame).toContain('record bytes (selected field highlighted):');
@@ -419,7 +428,7 @@ describe('Inspector', () => {
 
   it('scrolls the dump to the selected field', () => {
     const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_HELLO');
-    const index = entry.fields.findIndex((field) => field.name === 'certificate');
+    const index = entry.fields.findIndex((field) => field.name === 'certificate line 1');
     const field = entry.fields[index]!;
     // Ten rows leave three for the dump, so the certificate at byte 43 (line 2) scrolls it by one line.
     const frame = frameOf(<Inspector entry={entry} fieldCursor={index} rows={10} width={100} />);
@@ -431,7 +440,7 @@ describe('Inspector', () => {
 
   it('shows the printable column when wide enough', () => {
     const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_HELLO');
-    const certificate = entry.fields.find((field) => field.name === 'certificate')!;
+    const certificate = entry.fields.find((field) => field.name === 'certificate line 1')!;
     const index = entry.fields.indexOf(certificate);
     const frame = frameOf(<Inspector entry={entry} fieldCursor={index} rows={20} width={100} />);
     expect(frame).toMatch(/ tls-tui certif|ls-tui certific|tui certificate/);
