@@ -56,10 +56,10 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
   return (
     <Box flexDirection="column" width={width}>
       <Text bold wrap="truncate-end">{`${entry.message}  ${entry.hop}  ${entry.size} bytes`}</Text>
-      {exposureLines.map((line) => <Text key={line} wrap="truncate-end">{line}</Text>)}
-      {secretLines.map((line) => <Text key={line} wrap="truncate-end">{line}</Text>)}
+      {exposureLines.map((line, index) => <Text key={`exposure-${index}`} wrap="truncate-end">{line}</Text>)}
+      {secretLines.map((line, index) => <Text key={`secret-${index}`} wrap="truncate-end">{line}</Text>)}
       {kept ? <Text dimColor wrap="truncate-end">{`the transcript kept the first ${entry.record.length} of its ${entry.size} bytes`}</Text> : null}
-      {purposeLines.length === 0 ? <Text> </Text> : purposeLines.map((line) => <Text key={line} wrap="truncate-end" dimColor>{line}</Text>)}
+      {purposeLines.length === 0 ? <Text> </Text> : purposeLines.map((line, index) => <Text key={`purpose-${index}`} wrap="truncate-end" dimColor>{line}</Text>)}
       <Text dimColor wrap="truncate-end">{`  layer     offset  length  ${'field'.padEnd(nameWidth)} value`}</Text>
       {all.slice(start, end).map((row, offset) => {
         const index = start + offset;
