@@ -16,7 +16,7 @@ import { ClientConnection, type ClientRequest } from '../protocol/client.js';
 import type { PeerEvent } from '../protocol/events.js';
 import type { Output, PeerOptions } from '../protocol/peer.js';
 import { formatBytes } from '../protocol/units.js';
-import { PeerSocket, type PeerSocketOptions } from './peer-socket.js';
+import { PeerSocket, type PeerSocketOptions, socketEnds } from './peer-socket.js';
 
 export const DEFAULT_PORT = 4041;
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -70,8 +70,9 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
     report(peer.connectionLost(reason, config.socket?.clock?.() ?? Date.now()));
     return { ok: false, kind: 'connection', reason };
   }
-  config.onConnected?.(`${socket.localAddress}:${socket.localPort}`, `${socket.remoteAddress}:${socket.remotePort}`);
-  report(peer.markStep('connect', 'done', `connected to ${socket.remoteAddress}:${socket.remotePort} from port ${socket.localPort}`));
+  const { local, remote } = socketEnds(socket);
+  config.onConnected?.(local, remote);
+  report(peer.markStep('connect', 'done', `connected to ${remote} from port ${socket.localPort}`));
 
   const link = new PeerSocket(peer, socket, onEvent, config.socket);
   let received: WriteBehind | undefined;

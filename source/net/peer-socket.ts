@@ -13,6 +13,11 @@ const LINGER_MS = 2_000;
 
 export type Clock = () => number;
 
+/** The two ends of a connected socket, each as "address:port". */
+export function socketEnds(socket: Socket): { readonly local: string; readonly remote: string } {
+  return { local: `${socket.localAddress}:${socket.localPort}`, remote: `${socket.remoteAddress}:${socket.remotePort}` };
+}
+
 /**
  * Holds each record before it leaves, until the promise resolves: the dashboard's
  * step mode, in which a class sends a handshake one message at a time.

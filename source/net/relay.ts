@@ -8,6 +8,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { type AttackerIdentity, type AttackOutcome, Interceptor, type InterceptOutput } from '../attacker/interceptor.js';
 import type { AttackMode } from '../attacker/modes.js';
 import type { AttackEvent } from '../protocol/events.js';
+import { socketEnds } from './peer-socket.js';
 import type { SessionInfo } from './server.js';
 
 const LINGER_MS = 2_000;
@@ -64,9 +65,7 @@ export class AttackerRelay {
   }
 
   #accept(client: Socket): void {
-    const session: SessionInfo = {
-      id: this.#nextId++, remote: `${client.remoteAddress}:${client.remotePort}`, local: `${client.localAddress}:${client.localPort}`, startedAt: Date.now(),
-    };
+    const session: SessionInfo = { id: this.#nextId++, ...socketEnds(client), startedAt: Date.now() };
     const interceptor = new Interceptor(this.mode, this.#config.identity);
     const server = connect(this.#config.upstream);
     for (const socket of [client, server]) {

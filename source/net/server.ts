@@ -19,7 +19,7 @@ import type { Output, PeerOptions } from '../protocol/peer.js';
 import { quoted } from '../protocol/printable.js';
 import { ServerConnection } from '../protocol/server.js';
 import { DEFAULT_PORT } from './client.js';
-import { PeerSocket, type PeerSocketOptions } from './peer-socket.js';
+import { PeerSocket, type PeerSocketOptions, socketEnds } from './peer-socket.js';
 
 export const DEFAULT_MAX_CONNECTIONS = 256;
 /** Bytes encrypted and written per step: four FILE_DATA records. The loop turns between steps, for a process that also runs a dashboard. */
@@ -107,7 +107,7 @@ export class TlsTuiServer {
 
   #accept(socket: Socket): void {
     socket.on('error', () => {});
-    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    const { local, remote } = socketEnds(socket);
     const limit = this.#config.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     if (this.#links.size >= limit) {
       socket.end(fatalAlertRecord('internal_error', `server busy: ${limit} connections open; try again later`));
@@ -119,7 +119,7 @@ export class TlsTuiServer {
       this.#config.onRefused?.(remote);
       return;
     }
-    const session: SessionInfo = { id: this.#nextId++, remote, local: `${socket.localAddress}:${socket.localPort}`, startedAt: Date.now() };
+    const session: SessionInfo = { id: this.#nextId++, remote, local, startedAt: Date.now() };
     const running = this.#serve(socket, session)
       .catch((error: unknown) => this.#fault(session, error))
       .finally(() => this.#sessions.delete(running));
