@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ATTACK_MODES } from './attacker/modes.js';
 import { AES_IMPLEMENTATIONS } from './crypto/aes-ctr.js';
-import { parseHostPort, parsePort, parsePositiveInteger, parseSize } from './headless/arguments.js';
+import { parseHostPort, parsePort, parsePositiveInteger, parseRequestName, parseSize } from './headless/arguments.js';
 import { runClientCommand } from './headless/client-command.js';
 import { runDemoCommand } from './headless/demo-command.js';
 import { EXIT } from './headless/exit-codes.js';
@@ -118,7 +118,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .description('fetch one file (or the listing) from a server, verify it and save it to the received folder')
     .option('--host <address>', 'server address', '127.0.0.1')
     .option('--port <port>', 'server port', parsePort, DEFAULT_PORT)
-    .option('--file <name>', 'the file to fetch, as named in the server\'s public folder')
+    .option('--file <name>', 'the file to fetch, as named in the server\'s public folder', parseRequestName)
     .option('--list', 'list the files the server offers instead')
     .addOption(folder('received'))
     .addOption(folder('keystore'))
@@ -210,7 +210,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
   program
     .command('demo')
     .description('run a server and a client on this machine over loopback TCP and print both checklists')
-    .option('--file <name>', 'the file to fetch (default: the first in the public folder)')
+    .option('--file <name>', 'the file to fetch (default: the first in the public folder)', parseRequestName)
     .addOption(folder('public'))
     .addOption(folder('received'))
     .addOption(folder('keystore'))

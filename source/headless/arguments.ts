@@ -3,6 +3,7 @@
  * expected, so commander reports a usage error instead of a stack trace.
  */
 import { InvalidArgumentError } from 'commander';
+import { MAX_REQUEST_NAME_BYTES } from '../protocol/client.js';
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -20,6 +21,13 @@ export function parseSize(value: string): number {
   const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'x'];
   if (match === null || unit === undefined) throw new InvalidArgumentError('expected a size such as 1048576, 500MB or 4GiB.');
   return Math.floor(Number(match[1]) * unit);
+}
+
+/** A name to request: what a REQUEST can carry (the server judges the rest). */
+export function parseRequestName(value: string): string {
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes === 0 || bytes > MAX_REQUEST_NAME_BYTES) throw new InvalidArgumentError(`expected a name of 1 to ${MAX_REQUEST_NAME_BYTES} bytes, got ${bytes}.`);
+  return value;
 }
 
 export function parsePositiveInteger(value: string): number {

@@ -114,6 +114,11 @@ describe('tls-tui client against tls-tui server', () => {
     const usage = await runCli(['client', '--file', 'a', '--list'], root);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('give exactly one of --file NAME or --list');
+    // A name no REQUEST can carry is a usage error, not a stack trace.
+    const empty = await runCli(['client', '--file', '', '--keystore', 'keystore'], root);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('expected a name of 1 to 1024 bytes, got 0');
+    expect(empty.stderr).not.toContain('RangeError');
     const badPort = await runCli(['server', '--port', '70000'], root);
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toContain('expected a port from 0 to 65535');
