@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { openKeystore } from '../keystore/keystore.js';
 import type { AesReferenceConfig, AesReferenceResult } from './aes-reference.js';
 import type { DashboardLoadConfig, DashboardLoadResult } from './dashboard-load.js';
+import type { RecordFloorConfig, RecordFloorResult } from './record-floor.js';
 import { freshKeystore, openFrameClock } from './first-frame.js';
 import { type OpensslServer, opensslConcurrentRate, opensslSequentialMillis, opensslVersion, startOpensslServer } from './openssl.js';
 import type { SessionLoadConfig, SessionLoadResult } from './session-load.js';
@@ -72,25 +73,38 @@ interface Bench {
   readonly notes: string[];
 }
 
-async function transferRows({ folders, notes }: Bench): Promise<readonly Row[]> {
+async function transferRows({ root, folders, notes }: Bench): Promise<readonly Row[]> {
   const bytes = SIZES.transferMiB * MiB;
   const runs = SIZES.transferRuns;
-  say(`aes-js alone, and ${SIZES.transferMiB} MiB transfers with aes-js and with --aes native (${runs} runs each)`);
+  say(`aes-js alone, ${SIZES.transferMiB} MiB transfers with aes-js and with --aes native, and the record layer alone (${runs} runs each)`);
   const aesJsAlone = async (warm: boolean): Promise<number> => (await runChild<AesReferenceResult>('./aes-reference.js', { bytes, warm } satisfies AesReferenceConfig)).bytesPerSecond;
+  const recordsAlone = async (protect: boolean): Promise<number> => {
+    const config: RecordFloorConfig = { file: join(folders.public, 'transfer.bin'), out: join(root, 'record-floor.bin'), protect };
+    return (await runChild<RecordFloorResult>('./record-floor.js', config)).bytesPerSecond;
+  };
   const reference: number[] = [];
   const aesJs: number[] = [];
   const native: number[] = [];
+  const protectedRecords: number[] = [];
+  const plainRecords: number[] = [];
   // Interleaved, so that a machine that slows down for a while slows every figure alike.
   for (let run = 0; run < runs; run += 1) {
     reference.push(await aesJsAlone(false));
     aesJs.push((await measureTransfer(folders, 'transfer.bin', bytes, 'aes-js')).bytesPerSecond);
     native.push((await measureTransfer(folders, 'transfer.bin', bytes, 'native')).bytesPerSecond);
+    protectedRecords.push(await recordsAlone(true));
+    plainRecords.push(await recordsAlone(false));
   }
   const [aesJsRate, referenceRate, nativeRate] = [median(aesJs), median(reference), median(native)];
+  const [protectedRate, plainRate] = [median(protectedRecords), median(plainRecords)];
   const warmRate = await aesJsAlone(true);
   notes.push(
     `The aes-js reference encrypts ${formatMiB(bytes)} of random data in 16 KiB pieces in a fresh Node process, as each peer of a transfer does, its JIT warming up on the way; ` +
       `after 8 MiB of warm-up the same loop runs at ${formatMiBps(warmRate)} (the transfer is ${formatRatio(aesJsRate / warmRate)} of that).`,
+    `The record layer alone moves the same file in the same 16 KiB FILE_DATA records, from disk over 127.0.0.1 to a file synced to disk, between two minimal processes ` +
+      `(dist/bench/record-floor.js) with none of tls-tui's session engine: no handshake, events, checklist or transcript. With protection, each record is sealed and opened ` +
+      `by the record layer (node:crypto AES-256-CTR, HMAC-SHA256) and both sides hash the file; without, the records go as they are. ` +
+      `--aes native moves the file at ${formatRatio(nativeRate / protectedRate)} the pace of the protected records alone.`,
   );
   return [
     {
@@ -108,6 +122,22 @@ async function transferRows({ folders, notes }: Bench): Promise<readonly Row[]> 
       ratio: formatRatio(nativeRate / aesJsRate),
       target: '≥ 10×',
       verdict: verdict(nativeRate / aesJsRate >= 10),
+    },
+    {
+      figure: `${SIZES.transferMiB} MiB, record layer alone, native AES + HMAC + SHA-256`,
+      measured: formatMiBps(protectedRate),
+      reference: `the aes-js transfer above: ${formatMiBps(aesJsRate)}`,
+      ratio: formatRatio(protectedRate / aesJsRate),
+      target: '—',
+      verdict: 'no target',
+    },
+    {
+      figure: `${SIZES.transferMiB} MiB, the same records with no crypto at all`,
+      measured: formatMiBps(plainRate),
+      reference: `the aes-js transfer above: ${formatMiBps(aesJsRate)}`,
+      ratio: formatRatio(plainRate / aesJsRate),
+      target: '—',
+      verdict: 'no target',
     },
   ];
 }
@@ -226,7 +256,7 @@ async function main(): Promise<void> {
     await writeSparseFile(join(folders.public, 'memory.bin'), SIZES.memoryMiB * MiB);
     await writeSparseFile(join(folders.public, 'dashboard.bin'), SIZES.dashboardMiB * MiB);
 
-    rows.push(...await attempt([`${SIZES.transferMiB} MiB transfer, aes-js`, `${SIZES.transferMiB} MiB transfer, --aes native`], '≥ 0.8×; ≥ 10×', () => transferRows(bench)));
+    rows.push(...await attempt([`${SIZES.transferMiB} MiB transfer, aes-js`, `${SIZES.transferMiB} MiB transfer, --aes native`, 'record layer alone'], '≥ 0.8×; ≥ 10×', () => transferRows(bench)));
     const opensslServer = openssl === undefined ? undefined : await startOpensslServer(root).catch((error: Error) => void bench.notes.push(`openssl s_server could not start: ${error.message}`));
     try {
       rows.push(...await attempt(['sequential sessions, p50', 'sequential sessions, p99'], '≤ 10 ms', () => sequentialRows(bench, opensslServer ?? undefined)));

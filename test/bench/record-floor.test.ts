@@ -1,0 +1,50 @@
+/**
+ * The bench's record-layer-alone child moves a whole file and says so only then:
+ * every record opened with the keys it handed its sender, the copy as long as the
+ * file, and the copy removed. Only that it finished is checked, never how fast.
+ */
+import { execFile } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordFloorConfig, RecordFloorResult } from '../../source/bench/record-floor.js';
+
+const CHILD = fileURLToPath(new URL('../../dist/bench/record-floor.js', import.meta.url));
+
+async function runFloor(config: RecordFloorConfig): Promise<RecordFloorResult> {
+  const { stdout } = await promisify(execFile)(process.execPath, [CHILD, JSON.stringify(config)], { timeout: 30_000 });
+  return JSON.parse(stdout.trim()) as RecordFloorResult;
+}
+
+describe('the record layer alone (bench)', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'record-floor-'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  // Not a whole number of 16,383-byte records, so the last one is short.
+  const bytes = 3 * 1024 * 1024 + 12_345;
+
+  it.each([true, false])('moves every byte of the file and removes its copy (protect: %s)', async (protect) => {
+    const file = join(root, 'file.bin');
+    await writeFile(file, randomFillSync(Buffer.alloc(bytes)));
+    const out = join(root, 'copy.bin');
+    const result = await runFloor({ file, out, protect });
+    expect(result.bytesPerSecond).toBeGreaterThan(0);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('fails, rather than reporting a rate, when the copy cannot be written', async () => {
+    const file = join(root, 'file.bin');
+    await writeFile(file, randomFillSync(Buffer.alloc(1024)));
+    await expect(runFloor({ file, out: join(root, 'missing-folder', 'copy.bin'), protect: true })).rejects.toThrow(/ENOENT/u);
+  });
+});
