@@ -23,15 +23,15 @@ import { PeerSocket, type PeerSocketOptions, socketEnds } from './peer-socket.js
 
 export const DEFAULT_MAX_CONNECTIONS = 256;
 /** Bytes encrypted and written per step: four FILE_DATA records. The loop turns between steps, for a process that also runs a dashboard. */
-const SEND_CHUNK_BYTES = 4 * MAX_FILE_DATA_BYTES;
+export const SEND_CHUNK_BYTES = 4 * MAX_FILE_DATA_BYTES;
 /** Bytes read from disk at a time, four steps' worth: each read is a trip to the thread pool and back. */
-const READ_CHUNK_BYTES = 4 * SEND_CHUNK_BYTES;
+export const READ_CHUNK_BYTES = 4 * SEND_CHUNK_BYTES;
 /**
  * Bytes a connection's socket may hold in the process before a writer waits for it
  * to drain. Node's default, 16 KiB, is one record: whenever the kernel's buffer was
  * full the server stopped after a step and waited for all of it to be taken.
  */
-const SOCKET_BUFFER_BYTES = 256 * 1024;
+export const SOCKET_BUFFER_BYTES = 256 * 1024;
 
 export interface ServerConfig extends PeerOptions {
   readonly host?: string;
