@@ -1,32 +1,39 @@
 /**
  * A child process of the bench that measures the floor under a transfer: the same file
- * in the same FILE_DATA records (16 KiB), read from disk, sent over loopback TCP and
- * written to a file synced to disk, by two minimal processes with nothing of tls-tui's
- * session engine: no handshake, events, checklist, transcript or progress. With
- * `protect`, every record goes through the record layer as in a session (node:crypto's
- * AES-256-CTR, HMAC-SHA256 checked before decrypting) and both sides hash the file
- * with SHA-256, as FILE_END needs; without it, the records travel in plaintext and
- * nothing is hashed, which leaves the cost of the pipe itself.
+ * in the same FILE_DATA records, read ahead from disk, sent over loopback TCP four
+ * records at a time, and written behind into `received/` and synced, with the
+ * program's own pieces for each (ReadAhead, WriteBehind, ReceivedFile), but by two
+ * minimal processes with nothing of tls-tui's session engine: no handshake, events,
+ * checklist, transcript or progress. With `protect`, every record goes through the
+ * record layer as in a session (node:crypto's AES-256-CTR, HMAC-SHA256 checked before
+ * decrypting) and both sides hash the file with SHA-256, as FILE_END needs; without
+ * it, the records travel in plaintext and nothing is hashed, which leaves the cost of
+ * the pipe itself.
  *
  * The process the bench starts receives; it starts the sender as its own child, times
- * from connecting to the synced last byte, and prints one JSON line.
+ * from connecting to the file synced under its name, and prints one JSON line.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { open, stat, unlink } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNativeAesCtrStream } from '../crypto/aes-ctr.js';
 import { fromHex, toHex } from '../crypto/bytes.js';
 import { randomBytes, Sha256 } from '../crypto/hash.js';
+import { ReadAhead } from '../files/read-ahead.js';
+import { ReceivedFile } from '../files/received-file.js';
+import { WriteBehind } from '../files/write-behind.js';
+import { READ_CHUNK_BYTES, SEND_CHUNK_BYTES, SOCKET_BUFFER_BYTES } from '../net/server.js';
 import { APPLICATION_KIND, MAX_FILE_DATA_BYTES } from '../protocol/application-messages.js';
 import { CONTENT_TYPE, encodeRecord, MAX_CIPHERTEXT_BYTES, RecordReader } from '../protocol/record.js';
 import { RecordProtection } from '../protocol/record-protection.js';
 
 export interface RecordFloorConfig {
-  /** The file to send, and where the receiver writes it (removed once timed). */
+  /** The file to send, and the folder the receiver saves it in (the copy is removed once timed). */
   readonly file: string;
-  readonly out: string;
+  readonly received: string;
   readonly protect: boolean;
 }
 
@@ -40,15 +47,21 @@ interface SenderConfig extends RecordFloorConfig {
   readonly keys: { readonly key: string; readonly iv: string; readonly macKey: string };
 }
 
-const CHUNK_BYTES = 1024 * 1024;
-
 function protection(keys: SenderConfig['keys']): RecordProtection {
   return new RecordProtection(fromHex(keys.key), fromHex(keys.iv), fromHex(keys.macKey), createNativeAesCtrStream);
 }
 
-/** Serves the file once, record by record, to the first connection, then exits. */
+function fileDataRecord(data: Uint8Array, sealer: RecordProtection | undefined): Uint8Array {
+  const plaintext = new Uint8Array(1 + data.length);
+  plaintext[0] = APPLICATION_KIND.FILE_DATA;
+  plaintext.set(data, 1);
+  return sealer ? sealer.seal(CONTENT_TYPE.application_data, plaintext) : encodeRecord(CONTENT_TYPE.application_data, plaintext);
+}
+
+/** Serves the file once, four records at a time, to the first connection, then exits. */
 async function send(config: SenderConfig): Promise<void> {
-  const server = createServer();
+  // Read, send and buffer in the sizes `tls-tui server` uses.
+  const server = createServer({ highWaterMark: SOCKET_BUFFER_BYTES });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();
@@ -56,25 +69,29 @@ async function send(config: SenderConfig): Promise<void> {
   process.stdout.write(`${address.port}\n`);
   const [socket] = (await once(server, 'connection')) as [Socket];
   server.close();
+  socket.setNoDelay(true);
   const sealer = config.protect ? protection(config.keys) : undefined;
   const hash = config.protect ? new Sha256() : undefined;
   const handle = await open(config.file);
-  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  for (;;) {
-    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-    if (bytesRead === 0) break;
-    hash?.update(chunk.subarray(0, bytesRead));
-    for (let offset = 0; offset < bytesRead; offset += MAX_FILE_DATA_BYTES) {
-      const data = chunk.subarray(offset, Math.min(bytesRead, offset + MAX_FILE_DATA_BYTES));
-      const plaintext = new Uint8Array(1 + data.length);
-      plaintext[0] = APPLICATION_KIND.FILE_DATA;
-      plaintext.set(data, 1);
-      const record = sealer ? sealer.seal(CONTENT_TYPE.application_data, plaintext) : encodeRecord(CONTENT_TYPE.application_data, plaintext);
-      if (!socket.write(record)) await once(socket, 'drain');
+  try {
+    const chunks = new ReadAhead(handle, (await handle.stat()).size, READ_CHUNK_BYTES);
+    while (!chunks.done) {
+      const chunk = await chunks.next();
+      hash?.update(chunk);
+      for (let step = 0; step < chunk.length; step += SEND_CHUNK_BYTES) {
+        socket.cork();
+        let flowing = true;
+        for (let offset = step; offset < Math.min(chunk.length, step + SEND_CHUNK_BYTES); offset += MAX_FILE_DATA_BYTES) {
+          flowing = socket.write(fileDataRecord(chunk.subarray(offset, Math.min(chunk.length, offset + MAX_FILE_DATA_BYTES)), sealer));
+        }
+        socket.uncork();
+        if (!flowing) await once(socket, 'drain');
+      }
     }
+    hash?.digest();
+  } finally {
+    await handle.close();
   }
-  hash?.digest();
-  await handle.close();
   socket.end();
   await once(socket, 'close');
 }
@@ -97,48 +114,40 @@ async function receive(config: RecordFloorConfig): Promise<RecordFloorResult> {
   }
 }
 
-/** Receives the file into `out`, syncs it, and times that. */
+/** Receives the file into the received folder, as a client saves it, and times that. */
 async function receiveFrom(port: number, config: RecordFloorConfig, keys: SenderConfig['keys']): Promise<RecordFloorResult> {
+  const { size } = await stat(config.file);
   const opener = config.protect ? protection(keys) : undefined;
   const hash = config.protect ? new Sha256() : undefined;
   const reader = new RecordReader();
   reader.maxPayload = MAX_CIPHERTEXT_BYTES;
-  const handle = await open(config.out, 'wx');
-  const batch = Buffer.allocUnsafe(CHUNK_BYTES);
-  let filled = 0;
+  const file = await ReceivedFile.create(config.received, basename(config.file));
+  const download = new WriteBehind(file, size);
   let received = 0;
+  let saved: string | undefined;
   const started = performance.now();
   try {
     const socket = connect(port, '127.0.0.1');
-    // Awaiting a write inside the loop stops reading the socket meanwhile: TCP holds the sender back.
+    // Awaiting a write in the loop stops reading the socket while every batch is being written.
     for await (const bytes of socket as AsyncIterable<Buffer>) {
       reader.push(bytes);
       for (let record = reader.next(); record !== undefined; record = reader.next()) {
         const data = (opener ? opener.open(record) : record.payload).subarray(1);
         hash?.update(data);
         received += data.length;
-        for (let offset = 0; offset < data.length;) {
-          const copied = Math.min(data.length - offset, batch.length - filled);
-          batch.set(data.subarray(offset, offset + copied), filled);
-          filled += copied;
-          offset += copied;
-          if (filled === batch.length) {
-            await handle.write(batch, 0, filled);
-            filled = 0;
-          }
-        }
+        await download.write(data);
       }
     }
-    await handle.write(batch, 0, filled);
     hash?.digest();
-    await handle.datasync();
+    if (received !== size) throw new Error(`received ${received} of the file's ${size} bytes`);
+    saved = await download.commit();
   } finally {
-    await handle.close();
+    if (saved === undefined) await file.abort();
   }
   const seconds = (performance.now() - started) / 1000;
-  const [sent, written] = await Promise.all([stat(config.file), stat(config.out)]);
-  await unlink(config.out);
-  if (received !== sent.size || written.size !== sent.size) throw new Error(`received ${received} and wrote ${written.size} of the file's ${sent.size} bytes`);
+  const written = await stat(saved);
+  await unlink(saved);
+  if (written.size !== size) throw new Error(`saved ${written.size} of the file's ${size} bytes`);
   return { bytesPerSecond: received / seconds };
 }
 

@@ -79,7 +79,7 @@ async function transferRows({ root, folders, notes }: Bench): Promise<readonly R
   say(`aes-js alone, ${SIZES.transferMiB} MiB transfers with aes-js and with --aes native, and the record layer alone (${runs} runs each)`);
   const aesJsAlone = async (warm: boolean): Promise<number> => (await runChild<AesReferenceResult>('./aes-reference.js', { bytes, warm } satisfies AesReferenceConfig)).bytesPerSecond;
   const recordsAlone = async (protect: boolean): Promise<number> => {
-    const config: RecordFloorConfig = { file: join(folders.public, 'transfer.bin'), out: join(root, 'record-floor.bin'), protect };
+    const config: RecordFloorConfig = { file: join(folders.public, 'transfer.bin'), received: join(root, 'record-floor'), protect };
     return (await runChild<RecordFloorResult>('./record-floor.js', config)).bytesPerSecond;
   };
   const reference: number[] = [];
@@ -101,10 +101,11 @@ async function transferRows({ root, folders, notes }: Bench): Promise<readonly R
   notes.push(
     `The aes-js reference encrypts ${formatMiB(bytes)} of random data in 16 KiB pieces in a fresh Node process, as each peer of a transfer does, its JIT warming up on the way; ` +
       `after 8 MiB of warm-up the same loop runs at ${formatMiBps(warmRate)} (the transfer is ${formatRatio(aesJsRate / warmRate)} of that).`,
-    `The record layer alone moves the same file in the same 16 KiB FILE_DATA records, from disk over 127.0.0.1 to a file synced to disk, between two minimal processes ` +
-      `(dist/bench/record-floor.js) with none of tls-tui's session engine: no handshake, events, checklist or transcript. With protection, each record is sealed and opened ` +
-      `by the record layer (node:crypto AES-256-CTR, HMAC-SHA256) and both sides hash the file; without, the records go as they are. ` +
-      `--aes native moves the file at ${formatRatio(nativeRate / protectedRate)} the pace of the protected records alone.`,
+    `The record layer alone moves the same file in the same FILE_DATA records between two minimal processes (dist/bench/record-floor.js): read ahead, ` +
+      `sent four records at a time, written behind into a received folder and synced, with the program's own pieces and sizes, but none of its session engine ` +
+      `(no handshake, events, checklist or transcript). Protected, each record is sealed and opened by the record layer (node:crypto AES-256-CTR, HMAC-SHA256) ` +
+      `and both sides hash the file; unprotected, the records go as they are. --aes native moves the file at ${formatRatio(nativeRate / protectedRate)} the pace ` +
+      `of the protected records alone: the rest is the cost of the session engine.`,
   );
   return [
     {

@@ -1,12 +1,11 @@
 /**
  * The bench's record-layer-alone child moves a whole file and says so only then:
- * every record opened with the keys it handed its sender, the copy as long as the
- * file, and the copy removed. Only that it finished is checked, never how fast.
+ * every record opened with the keys it handed its sender, the copy saved as long as
+ * the file, and then removed. Only that it finished is checked, never how fast.
  */
 import { execFile } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,15 +35,17 @@ describe('the record layer alone (bench)', () => {
   it.each([true, false])('moves every byte of the file and removes its copy (protect: %s)', async (protect) => {
     const file = join(root, 'file.bin');
     await writeFile(file, randomFillSync(Buffer.alloc(bytes)));
-    const out = join(root, 'copy.bin');
-    const result = await runFloor({ file, out, protect });
+    const received = join(root, 'received');
+    const result = await runFloor({ file, received, protect });
     expect(result.bytesPerSecond).toBeGreaterThan(0);
-    expect(existsSync(out)).toBe(false);
+    expect(await readdir(received)).toEqual([]);
   });
 
-  it('fails, rather than reporting a rate, when the copy cannot be written', async () => {
+  it('fails, rather than reporting a rate, when the copy cannot be saved', async () => {
     const file = join(root, 'file.bin');
     await writeFile(file, randomFillSync(Buffer.alloc(1024)));
-    await expect(runFloor({ file, out: join(root, 'missing-folder', 'copy.bin'), protect: true })).rejects.toThrow(/ENOENT/u);
+    const notAFolder = join(root, 'not-a-folder');
+    await writeFile(notAFolder, 'a file where the received folder should be');
+    await expect(runFloor({ file, received: notAFolder, protect: true })).rejects.toThrow(/EEXIST|ENOTDIR/u);
   });
 });
