@@ -4,11 +4,11 @@
  * records at a time, and written behind into `received/` and synced, with the
  * program's own pieces for each (ReadAhead, WriteBehind, ReceivedFile), but by two
  * minimal processes with nothing of tls-tui's session engine: no handshake, events,
- * checklist, transcript or progress. With `protect`, every record goes through the
- * record layer as in a session (node:crypto's AES-256-CTR, HMAC-SHA256 checked before
- * decrypting) and both sides hash the file with SHA-256, as FILE_END needs; without
- * it, the records travel in plaintext and nothing is hashed, which leaves the cost of
- * the pipe itself.
+ * checklist, transcript or progress. With an AES implementation, every record goes
+ * through the record layer as in a session (AES-256-CTR, HMAC-SHA256 checked before
+ * decrypting) and both sides hash the file with SHA-256, as FILE_END needs; with
+ * 'none', the records travel in plaintext and nothing is hashed, which leaves the cost
+ * of the pipe itself.
  *
  * The process the bench starts receives; it starts the sender as its own child, times
  * from connecting to the file synced under its name, and prints one JSON line.
@@ -19,7 +19,7 @@ import { open, stat, unlink } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createNativeAesCtrStream } from '../crypto/aes-ctr.js';
+import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
 import { fromHex, toHex } from '../crypto/bytes.js';
 import { randomBytes, Sha256 } from '../crypto/hash.js';
 import { ReadAhead } from '../files/read-ahead.js';
@@ -34,7 +34,7 @@ export interface RecordFloorConfig {
   /** The file to send, and the folder the receiver saves it in (the copy is removed once timed). */
   readonly file: string;
   readonly received: string;
-  readonly protect: boolean;
+  readonly aes: AesImplementation | 'none';
 }
 
 export interface RecordFloorResult {
@@ -47,8 +47,10 @@ interface SenderConfig extends RecordFloorConfig {
   readonly keys: { readonly key: string; readonly iv: string; readonly macKey: string };
 }
 
-function protection(keys: SenderConfig['keys']): RecordProtection {
-  return new RecordProtection(fromHex(keys.key), fromHex(keys.iv), fromHex(keys.macKey), createNativeAesCtrStream);
+/** One direction's record protection, or none for records that go as they are. */
+function protection(aes: RecordFloorConfig['aes'], keys: SenderConfig['keys']): RecordProtection | undefined {
+  if (aes === 'none') return undefined;
+  return new RecordProtection(fromHex(keys.key), fromHex(keys.iv), fromHex(keys.macKey), ctrStreamFactory(aes));
 }
 
 function fileDataRecord(data: Uint8Array, sealer: RecordProtection | undefined): Uint8Array {
@@ -70,8 +72,8 @@ async function send(config: SenderConfig): Promise<void> {
   const [socket] = (await once(server, 'connection')) as [Socket];
   server.close();
   socket.setNoDelay(true);
-  const sealer = config.protect ? protection(config.keys) : undefined;
-  const hash = config.protect ? new Sha256() : undefined;
+  const sealer = protection(config.aes, config.keys);
+  const hash = sealer ? new Sha256() : undefined;
   const handle = await open(config.file);
   try {
     const chunks = new ReadAhead(handle, (await handle.stat()).size, READ_CHUNK_BYTES);
@@ -117,8 +119,8 @@ async function receive(config: RecordFloorConfig): Promise<RecordFloorResult> {
 /** Receives the file into the received folder, as a client saves it, and times that. */
 async function receiveFrom(port: number, config: RecordFloorConfig, keys: SenderConfig['keys']): Promise<RecordFloorResult> {
   const { size } = await stat(config.file);
-  const opener = config.protect ? protection(keys) : undefined;
-  const hash = config.protect ? new Sha256() : undefined;
+  const opener = protection(config.aes, keys);
+  const hash = opener ? new Sha256() : undefined;
   const reader = new RecordReader();
   reader.maxPayload = MAX_CIPHERTEXT_BYTES;
   const file = await ReceivedFile.create(config.received, basename(config.file));

@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AesImplementation } from '../crypto/aes-ctr.js';
 import { openKeystore } from '../keystore/keystore.js';
 import type { AesReferenceConfig, AesReferenceResult } from './aes-reference.js';
 import type { DashboardLoadConfig, DashboardLoadResult } from './dashboard-load.js';
@@ -78,68 +79,64 @@ async function transferRows({ root, folders, notes }: Bench): Promise<readonly R
   const runs = SIZES.transferRuns;
   say(`aes-js alone, ${SIZES.transferMiB} MiB transfers with aes-js and with --aes native, and the record layer alone (${runs} runs each)`);
   const aesJsAlone = async (warm: boolean): Promise<number> => (await runChild<AesReferenceResult>('./aes-reference.js', { bytes, warm } satisfies AesReferenceConfig)).bytesPerSecond;
-  const recordsAlone = async (protect: boolean): Promise<number> => {
-    const config: RecordFloorConfig = { file: join(folders.public, 'transfer.bin'), received: join(root, 'record-floor'), protect };
+  const transfer = async (aes: AesImplementation): Promise<number> => (await measureTransfer(folders, 'transfer.bin', bytes, aes)).bytesPerSecond;
+  const recordsAlone = async (aes: RecordFloorConfig['aes']): Promise<number> => {
+    const config: RecordFloorConfig = { file: join(folders.public, 'transfer.bin'), received: join(root, 'record-floor'), aes };
     return (await runChild<RecordFloorResult>('./record-floor.js', config)).bytesPerSecond;
   };
-  const reference: number[] = [];
-  const aesJs: number[] = [];
-  const native: number[] = [];
-  const protectedRecords: number[] = [];
-  const plainRecords: number[] = [];
+  const measures = {
+    reference: () => aesJsAlone(false),
+    aesJs: () => transfer('aes-js'),
+    native: () => transfer('native'),
+    aloneAesJs: () => recordsAlone('aes-js'),
+    aloneNative: () => recordsAlone('native'),
+    alonePlain: () => recordsAlone('none'),
+  };
+  type Measure = keyof typeof measures;
+  const samples = new Map<Measure, number[]>();
   // Interleaved, so that a machine that slows down for a while slows every figure alike.
   for (let run = 0; run < runs; run += 1) {
-    reference.push(await aesJsAlone(false));
-    aesJs.push((await measureTransfer(folders, 'transfer.bin', bytes, 'aes-js')).bytesPerSecond);
-    native.push((await measureTransfer(folders, 'transfer.bin', bytes, 'native')).bytesPerSecond);
-    protectedRecords.push(await recordsAlone(true));
-    plainRecords.push(await recordsAlone(false));
+    for (const name of Object.keys(measures) as Measure[]) samples.set(name, [...(samples.get(name) ?? []), await measures[name]()]);
   }
-  const [aesJsRate, referenceRate, nativeRate] = [median(aesJs), median(reference), median(native)];
-  const [protectedRate, plainRate] = [median(protectedRecords), median(plainRecords)];
+  const rate = (name: Measure): number => median(samples.get(name) ?? []);
   const warmRate = await aesJsAlone(true);
   notes.push(
     `The aes-js reference encrypts ${formatMiB(bytes)} of random data in 16 KiB pieces in a fresh Node process, as each peer of a transfer does, its JIT warming up on the way; ` +
-      `after 8 MiB of warm-up the same loop runs at ${formatMiBps(warmRate)} (the transfer is ${formatRatio(aesJsRate / warmRate)} of that).`,
+      `after 8 MiB of warm-up the same loop runs at ${formatMiBps(warmRate)} (the transfer is ${formatRatio(rate('aesJs') / warmRate)} of that).`,
     `The record layer alone moves the same file in the same FILE_DATA records between two minimal processes (dist/bench/record-floor.js): read ahead, ` +
       `sent four records at a time, written behind into a received folder and synced, with the program's own pieces and sizes, but none of its session engine ` +
-      `(no handshake, events, checklist or transcript). Protected, each record is sealed and opened by the record layer (node:crypto AES-256-CTR, HMAC-SHA256) ` +
-      `and both sides hash the file; unprotected, the records go as they are. --aes native moves the file at ${formatRatio(nativeRate / protectedRate)} the pace ` +
-      `of the protected records alone: the rest is the cost of the session engine.`,
+      `(no handshake, events, checklist or transcript). Each record is sealed and opened by the record layer (AES-256-CTR, HMAC-SHA256) and both sides hash ` +
+      `the file, or, with no crypto, the records go as they are. The transfers run at ${formatRatio(rate('aesJs') / rate('aloneAesJs'))} (aes-js) and ` +
+      `${formatRatio(rate('native') / rate('aloneNative'))} (native) of the record layer's pace alone: the rest is the session engine's cost.`,
   );
+  const alone = (what: string, name: Measure, reference: string, referenceRate: number): Row => ({
+    figure: `${SIZES.transferMiB} MiB, ${what}`,
+    measured: formatMiBps(rate(name)),
+    reference: `${reference}: ${formatMiBps(referenceRate)}`,
+    ratio: formatRatio(rate(name) / referenceRate),
+    target: '—',
+    verdict: 'no target',
+  });
   return [
     {
       figure: `${SIZES.transferMiB} MiB transfer, aes-js, server and client processes`,
-      measured: formatMiBps(aesJsRate),
-      reference: `aes-js AES-256-CTR alone, one core: ${formatMiBps(referenceRate)}`,
-      ratio: formatRatio(aesJsRate / referenceRate),
+      measured: formatMiBps(rate('aesJs')),
+      reference: `aes-js AES-256-CTR alone, one core: ${formatMiBps(rate('reference'))}`,
+      ratio: formatRatio(rate('aesJs') / rate('reference')),
       target: '≥ 0.8×',
-      verdict: verdict(aesJsRate / referenceRate >= 0.8),
+      verdict: verdict(rate('aesJs') / rate('reference') >= 0.8),
     },
     {
       figure: `${SIZES.transferMiB} MiB transfer, --aes native, same processes`,
-      measured: formatMiBps(nativeRate),
-      reference: `the aes-js transfer above: ${formatMiBps(aesJsRate)}`,
-      ratio: formatRatio(nativeRate / aesJsRate),
+      measured: formatMiBps(rate('native')),
+      reference: `the aes-js transfer above: ${formatMiBps(rate('aesJs'))}`,
+      ratio: formatRatio(rate('native') / rate('aesJs')),
       target: '≥ 10×',
-      verdict: verdict(nativeRate / aesJsRate >= 10),
+      verdict: verdict(rate('native') / rate('aesJs') >= 10),
     },
-    {
-      figure: `${SIZES.transferMiB} MiB, record layer alone, native AES + HMAC + SHA-256`,
-      measured: formatMiBps(protectedRate),
-      reference: `the aes-js transfer above: ${formatMiBps(aesJsRate)}`,
-      ratio: formatRatio(protectedRate / aesJsRate),
-      target: '—',
-      verdict: 'no target',
-    },
-    {
-      figure: `${SIZES.transferMiB} MiB, the same records with no crypto at all`,
-      measured: formatMiBps(plainRate),
-      reference: `the aes-js transfer above: ${formatMiBps(aesJsRate)}`,
-      ratio: formatRatio(plainRate / aesJsRate),
-      target: '—',
-      verdict: 'no target',
-    },
+    alone('record layer alone (no session engine), aes-js', 'aloneAesJs', 'aes-js AES-256-CTR alone, one core', rate('reference')),
+    alone('record layer alone, native', 'aloneNative', 'the record layer alone, aes-js', rate('aloneAesJs')),
+    alone('the same records with no crypto at all', 'alonePlain', 'the record layer alone, aes-js', rate('aloneAesJs')),
   ];
 }
 
