@@ -7,7 +7,7 @@
  */
 import type { Alert } from './alerts.js';
 import type { ListEntry } from './application-messages.js';
-import type { WireField } from './fields.js';
+import { describeRecord, type RecordDescription, type WireField } from './fields.js';
 import type { SessionKeys } from './key-schedule.js';
 import type { Role, StepId, StepStatus } from './steps.js';
 
@@ -32,9 +32,14 @@ export interface WireEvent {
   readonly encrypted: boolean;
   /** The record exactly as it crossed the wire, header included. */
   readonly record: Uint8Array;
-  readonly fields: readonly WireField[];
   /** For encrypted records: the decrypted payload, when this peer could read it. */
   readonly plaintext?: Uint8Array;
+  /**
+   * The field breakdown of the whole record, on an event read back from a transcript,
+   * which stores it beside the record (perhaps only the record's start). A live event
+   * leaves it out, and `describeRecord(record, encrypted, plaintext)` gives it.
+   */
+  readonly fields?: readonly WireField[];
   readonly plaintextFields?: readonly WireField[];
   /** Set only on an event read back from a transcript that kept just the start of the record. */
   readonly truncatedFrom?: number;
@@ -130,4 +135,10 @@ export type PeerEvent = SessionEvent | ApplicationEvent;
 
 export function stepEvent(role: Role, step: StepId, status: StepStatus, detail = ''): StepEvent {
   return Object.freeze({ type: 'step', role, step, status, detail });
+}
+
+/** A wire event's field breakdown: the one a transcript stored with it, or described from its bytes. */
+export function wireFields(event: WireEvent): Pick<RecordDescription, 'fields' | 'plaintextFields'> {
+  const { fields, plaintextFields } = event.fields === undefined ? describeRecord(event.record, event.encrypted, event.plaintext) : { ...event, fields: event.fields };
+  return { fields, ...(plaintextFields === undefined ? {} : { plaintextFields }) };
 }

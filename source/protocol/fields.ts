@@ -131,6 +131,16 @@ export function describeRecord(record: Uint8Array, encrypted: boolean, plaintext
   return { message, fields: header.fields, plaintextFields: inner.fields };
 }
 
+/**
+ * A record's name alone, as `describeRecord` gives it. A file moves as thousands of
+ * FILE_DATA records, and the kind byte alone names one, so their breakdowns are built
+ * only where one is kept: the dashboard's wire log, a transcript.
+ */
+export function recordMessage(record: Uint8Array, encrypted: boolean, plaintext?: Uint8Array): string {
+  if (encrypted && record[0] === CONTENT_TYPE.application_data && plaintext?.[0] === APPLICATION_KIND.FILE_DATA) return applicationName(APPLICATION_KIND.FILE_DATA);
+  return describeRecord(record, encrypted, plaintext).message;
+}
+
 function describePayload(cursor: FieldCursor, contentType: number): string {
   switch (contentType) {
     case CONTENT_TYPE.handshake:

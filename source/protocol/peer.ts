@@ -9,7 +9,7 @@ import { ALERT_CODES, type Alert, type AlertName, alertForError, alertName, desc
 import { decodeAlert, encodeAlert } from './alert-message.js';
 import { type ApplicationMessage, decodeApplication, encodeApplication } from './application-messages.js';
 import { type ClosedEvent, type Direction, type PeerEvent, stepEvent } from './events.js';
-import { describeRecord } from './fields.js';
+import { recordMessage } from './fields.js';
 import { decodeHandshake, encodeHandshake, type HandshakeMessage } from './handshake-messages.js';
 import type { SessionKeys } from './key-schedule.js';
 import { CONTENT_TYPE, type ContentType, contentTypeName, encodeRecord, MAX_CIPHERTEXT_BYTES, type RawRecord, RecordReader } from './record.js';
@@ -341,18 +341,16 @@ export abstract class Peer {
   #emitWire(action: 'sent' | 'received', record: Uint8Array, encrypted: boolean, plaintext: Uint8Array | undefined): void {
     const fromClient = (this.role === 'client') === (action === 'sent');
     const direction: Direction = fromClient ? 'client->server' : 'server->client';
-    const description = describeRecord(record, encrypted, encrypted ? plaintext : undefined);
     this.emit({
       type: 'wire',
       role: this.role,
       action,
       direction,
       contentType: record[0] ?? 0,
-      message: description.message,
+      message: recordMessage(record, encrypted, encrypted ? plaintext : undefined),
       encrypted,
       record,
-      fields: description.fields,
-      ...(encrypted && plaintext !== undefined ? { plaintext, plaintextFields: description.plaintextFields ?? [] } : {}),
+      ...(encrypted && plaintext !== undefined ? { plaintext } : {}),
     });
   }
 

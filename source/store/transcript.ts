@@ -12,7 +12,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Alert } from '../protocol/alerts.js';
-import type { AttackEvent, PeerEvent } from '../protocol/events.js';
+import { type AttackEvent, type PeerEvent, wireFields } from '../protocol/events.js';
 import { VERSION } from '../version.js';
 import { bytesReplacer } from './json-bytes.js';
 
@@ -186,9 +186,11 @@ export class TranscriptWriter {
         this.#progressAt.set(event.role, event.done + step);
         return event;
       }
-      case 'wire':
-        if (event.message !== 'FILE_DATA') return event;
-        return this.#capped(FILE_DATA_STREAMS[event.role][event.action], event);
+      case 'wire': {
+        // With the breakdown of the whole record, even where only the record's start is kept.
+        const kept = event.message === 'FILE_DATA' ? this.#capped(FILE_DATA_STREAMS[event.role][event.action], event) : event;
+        return kept === undefined ? undefined : { ...kept, ...wireFields(event) };
+      }
       case 'attack':
         if (event.kind !== 'forwarded' || !event.encrypted || event.record === undefined || event.record.length < 1024) return event;
         return this.#capped(`attacker ${event.direction ?? ''} encrypted record`, event);

@@ -7,7 +7,7 @@ import type { AttackMode } from '../attacker/modes.js';
 import type { PublicFileEntry } from '../files/public-folder.js';
 import type { ClientRequest } from '../protocol/client.js';
 import type { SessionSummary } from '../store/session-store.js';
-import type { AttackEvent, Direction, PeerEvent, WireEvent } from '../protocol/events.js';
+import { type AttackEvent, type Direction, type PeerEvent, type WireEvent, wireFields } from '../protocol/events.js';
 import { describeRecord, type WireField } from '../protocol/fields.js';
 import { type Role, stepsOf, type StepStatus } from '../protocol/steps.js';
 import { KEY_HELP } from './keys.js';
@@ -349,6 +349,7 @@ const KEY_EXCHANGES: ReadonlySet<string> = new Set(['CLIENT_KEY_EXCHANGE', 'SERV
 
 function fromPeer(state: DashboardState, event: WireEvent): Omit<WireEntry, 'id'> {
   const to = event.role === 'client' ? 'server' : 'client';
+  const { fields, plaintextFields } = wireFields(event);
   return {
     from: event.role,
     hop: `${event.role} → ${attackerOn(state) ? 'mitm' : to}`,
@@ -357,8 +358,8 @@ function fromPeer(state: DashboardState, event: WireEvent): Omit<WireEntry, 'id'
     encrypted: event.encrypted,
     size: event.truncatedFrom ?? event.record.length,
     record: event.record,
-    fields: event.fields,
-    ...(event.plaintext ? { plaintext: event.plaintext, plaintextFields: event.plaintextFields ?? [] } : {}),
+    fields,
+    ...(event.plaintext ? { plaintext: event.plaintext, plaintextFields: plaintextFields ?? [] } : {}),
     ...(KEY_EXCHANGES.has(event.message) && state[event.role].secret ? { secret: state[event.role].secret } : {}),
   };
 }

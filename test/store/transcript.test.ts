@@ -122,6 +122,13 @@ describe('transcripts', () => {
     expect(transcript.outcome?.streams['server sent']).toBeGreaterThan(2 * 1024 * 1024);
     const truncated = transcript.lines.filter((line) => line.event.type === 'wire' && line.event.truncatedFrom !== undefined);
     expect(truncated.length).toBeGreaterThan(0);
+    // The breakdown kept beside a capped record is of the whole record, as it crossed the wire.
+    for (const { event } of truncated) {
+      if (event.type !== 'wire') continue;
+      const ciphertext = event.fields?.find((field) => field.name === 'ciphertext');
+      expect(event.record.length).toBeLessThan(event.truncatedFrom!);
+      expect(ciphertext?.length).toBe(event.truncatedFrom! - 5 - 32);
+    }
   });
 
   it('replay counts the records the transcript left out as the live wire log did', async () => {
