@@ -139,6 +139,6 @@ export function stepEvent(role: Role, step: StepId, status: StepStatus, detail =
 
 /** A wire event's field breakdown: the one a transcript stored with it, or described from its bytes. */
 export function wireFields(event: WireEvent): Pick<RecordDescription, 'fields' | 'plaintextFields'> {
-  const { fields, plaintextFields } = event.fields === undefined ? describeRecord(event.record, event.encrypted, event.plaintext) : { ...event, fields: event.fields };
+  const { fields, plaintextFields } = event.fields === undefined ? describeRecord(event.record, event.encrypted, event.plaintext) : { fields: event.fields, plaintextFields: event.plaintextFields };
   return { fields, ...(plaintextFields === undefined ? {} : { plaintextFields }) };
 }
