@@ -7,17 +7,10 @@
 import type { Socket } from 'node:net';
 import type { PeerEvent } from '../protocol/events.js';
 import type { Output, Peer } from '../protocol/peer.js';
-import { HEADER_BYTES, MAX_CIPHERTEXT_BYTES } from '../protocol/record.js';
 
 /** How long a finished peer waits for the other side to close before dropping the socket. */
 const LINGER_MS = 2_000;
-/**
- * The most bytes handed to the peer at once: one record at its largest. A 64 KiB read
- * holds four records of a file, and handed over together, every one of them stayed in
- * memory until the last was decrypted and handled: long enough, under aes-js, for V8
- * to move their buffers to the old generation, where they waited for a full collection.
- */
-const FEED_BYTES = HEADER_BYTES + MAX_CIPHERTEXT_BYTES;
+const NO_BYTES = new Uint8Array(0);
 
 export type Clock = () => number;
 
@@ -116,12 +109,18 @@ export class PeerSocket {
   async readUntilClosed(handle: (output: Output) => Promise<void>): Promise<void> {
     try {
       for await (const chunk of this.#socket as AsyncIterable<Buffer>) {
-        const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        for (let offset = 0; offset < bytes.length && !this.#peer.isFinished; offset += FEED_BYTES) {
-          const output = this.#peer.receive(bytes.subarray(offset, offset + FEED_BYTES), this.now);
+        // One record at a time: a 64 KiB read holds four records of a file, and handled
+        // together, every one stayed in memory until the last was decrypted and handled,
+        // long enough, under aes-js, for V8 to move their buffers to the old generation,
+        // where they waited for a full collection.
+        let bytes: Uint8Array = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        do {
+          if (this.#peer.isFinished) break;
+          const output = this.#peer.receive(bytes, this.now, 1);
+          bytes = NO_BYTES;
           await this.deliver(output);
           await handle(output);
-        }
+        } while (this.#peer.moreToRead);
       }
       await this.deliver(this.#peer.connectionLost(`the ${this.#peer.role === 'client' ? 'server' : 'client'} closed the connection`, this.now));
     } catch (error) {

@@ -57,6 +57,7 @@ export abstract class Peer {
   #clock = 0;
   #emptyRecords = 0;
   #warningAlerts = 0;
+  #moreToRead = false;
 
   protected constructor(role: Role, options: PeerOptions) {
     this.role = role;
@@ -94,18 +95,32 @@ export abstract class Peer {
     return this.#steps.get(step);
   }
 
-  /** Feeds bytes from the peer, split anywhere. */
-  receive(data: Uint8Array, now: number): Output {
+  /**
+   * Feeds bytes from the peer, split anywhere, and handles the records they complete, or
+   * only the first `limit` of them: then `moreToRead` says to call again (with no new
+   * bytes) for the rest, so that a caller can finish with each record before the next.
+   */
+  receive(data: Uint8Array, now: number, limit = Number.POSITIVE_INFINITY): Output {
     this.assertOpen('receive');
     return this.run(now, () => {
       if (data.length > 0) this.#lastActivity = now;
       this.#reader.push(data);
-      while (this.#ending === undefined) {
+      this.#moreToRead = false;
+      for (let handled = 0; this.#ending === undefined; handled += 1) {
+        if (handled === limit) {
+          this.#moreToRead = true;
+          break;
+        }
         const record = this.#reader.next();
         if (record === undefined) break;
         this.#handleRecord(record, now);
       }
     });
+  }
+
+  /** Whether the last `receive` stopped at its limit, with bytes it has not read yet. */
+  get moreToRead(): boolean {
+    return this.#moreToRead && this.#ending === undefined && this.#reader.buffered > 0;
   }
 
   /** When `tick` must next be called, in ms since the epoch; undefined once finished. */

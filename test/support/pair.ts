@@ -20,6 +20,10 @@ export interface PairOptions {
   readonly tamper?: Tamper;
   /** Feed the peers this many bytes at a time (default: whole writes). */
   readonly chunkSize?: number;
+  /** Feed each peer everything waiting for it in one piece, as one large TCP read would. */
+  readonly joinWrites?: boolean;
+  /** Records a peer handles per `receive`, calling again while it has `moreToRead` (as PeerSocket does with 1). */
+  readonly recordsPerReceive?: number;
   readonly now?: number;
 }
 
@@ -59,10 +63,10 @@ export class ConnectionPair {
 
   pump(): void {
     for (let rounds = 0; rounds < 100_000 && (this.#toServer.length > 0 || this.#toClient.length > 0); rounds += 1) {
-      const toServer = this.#toServer.shift();
-      if (toServer !== undefined && !this.server.isFinished) this.#take('server', this.server.receive(toServer, this.now));
-      const toClient = this.#toClient.shift();
-      if (toClient !== undefined && !this.client.isFinished) this.#take('client', this.client.receive(toClient, this.now));
+      const toServer = this.#next(this.#toServer);
+      if (toServer !== undefined && !this.server.isFinished) this.#feed('server', toServer);
+      const toClient = this.#next(this.#toClient);
+      if (toClient !== undefined && !this.client.isFinished) this.#feed('client', toClient);
     }
   }
 
@@ -80,6 +84,25 @@ export class ConnectionPair {
   /** The received file's bytes, joined. */
   receivedBytes(): Uint8Array {
     return Buffer.concat(this.received);
+  }
+
+  /** What the handed-over outputs of each `receive` held: records read, per call. */
+  readonly recordsPerOutput: number[] = [];
+
+  #next(queue: Uint8Array[]): Uint8Array | undefined {
+    if (!this.#options.joinWrites || queue.length <= 1) return queue.shift();
+    return Buffer.concat(queue.splice(0));
+  }
+
+  #feed(role: 'client' | 'server', bytes: Uint8Array): void {
+    const peer = role === 'client' ? this.client : this.server;
+    let data = bytes;
+    do {
+      const output = peer.receive(data, this.now, this.#options.recordsPerReceive);
+      data = new Uint8Array(0);
+      this.recordsPerOutput.push(output.events.filter((event) => event.type === 'wire' && event.action === 'received').length);
+      this.#take(role, output);
+    } while (peer.moreToRead && !peer.isFinished);
   }
 
   #take(role: 'client' | 'server', output: Output): void {
