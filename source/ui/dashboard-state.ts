@@ -325,7 +325,7 @@ function applyPeerEvent(state: DashboardState, event: PeerEvent | AttackEvent, a
       return { ...state, [event.role]: { ...peer, progress: { done: event.done, total: event.total, startedAt, updatedAt: at } } };
     }
     case 'wire':
-      return event.action === 'sent' ? addWireEntry(state, fromPeer(state, event)) : state;
+      return event.action === 'sent' ? addWireEntry(state, { from: event.role, message: event.message }, () => fromPeer(state, event)) : state;
     case 'keys': {
       // The sender of a key exchange knows the secret inside it; now the inspector can show it.
       const wire = state.wire.map((entry) => (entry.from === event.role && KEY_EXCHANGES.has(entry.message) ? { ...entry, secret: event.secret } : entry));
@@ -335,7 +335,9 @@ function applyPeerEvent(state: DashboardState, event: PeerEvent | AttackEvent, a
       if (event.kind === 'note' || event.kind === 'read') {
         return { ...state, attackNotes: [...state.attackNotes, event.kind === 'read' ? `read: ${event.detail}` : event.detail] };
       }
-      return event.record === undefined && event.original === undefined ? state : addWireEntry(state, fromAttacker(state, event));
+      if (event.record === undefined && event.original === undefined) return state;
+      const entry = fromAttacker(state, event);
+      return addWireEntry(state, entry, () => entry);
     default:
       return state;
   }
@@ -391,11 +393,16 @@ function equalRecords(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
-function addWireEntry(state: DashboardState, entry: Omit<WireEntry, 'id'>): DashboardState {
-  const kind = wireKind(entry);
+/**
+ * Adds a record to the wire log, or only counts it once its kind has its share there. The
+ * entry, with its field breakdown, is built only for a record that is kept: a file's
+ * thousands of FILE_DATA records are mostly counted.
+ */
+function addWireEntry(state: DashboardState, record: Pick<WireEntry, 'from' | 'message' | 'attack'>, build: () => Omit<WireEntry, 'id'>): DashboardState {
+  const kind = wireKind(record);
   const kept = state.wire.reduce((count, existing) => count + (wireKind(existing) === kind ? 1 : 0), 0);
-  if (kept >= WIRE_KEEP_PER_KIND && entry.attack !== 'rewritten') {
+  if (kept >= WIRE_KEEP_PER_KIND && record.attack !== 'rewritten') {
     return { ...state, wireOmitted: { ...state.wireOmitted, [kind]: (state.wireOmitted[kind] ?? 0) + 1 } };
   }
-  return { ...state, wire: [...state.wire, { ...entry, id: state.wire.length }] };
+  return { ...state, wire: [...state.wire, { ...build(), id: state.wire.length }] };
 }
