@@ -101,6 +101,7 @@ export abstract class Peer {
    * bytes) for the rest, so that a caller can finish with each record before the next.
    */
   receive(data: Uint8Array, now: number, limit = Number.POSITIVE_INFINITY): Output {
+    if (!(limit >= 1)) throw new RangeError(`receive's limit must be at least one record, got ${limit}`);
     this.assertOpen('receive');
     return this.run(now, () => {
       if (data.length > 0) this.#lastActivity = now;
