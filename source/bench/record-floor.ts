@@ -1,7 +1,7 @@
 /**
  * A child process of the bench that measures the floor under a transfer: the same file
  * in the same FILE_DATA records, read ahead from disk, sent over loopback TCP four
- * records at a time, and written behind into `received/` and synced, with the
+ * records at a time, and written behind into a received folder and synced, with the
  * program's own pieces for each (ReadAhead, WriteBehind, ReceivedFile), but by two
  * minimal processes with nothing of tls-tui's session engine: no handshake, events,
  * checklist, transcript or progress. With an AES implementation, every record goes
@@ -62,6 +62,8 @@ function fileDataRecord(data: Uint8Array, sealer: RecordProtection | undefined):
 
 /** Serves the file once, four records at a time, to the first connection, then exits. */
 async function send(config: SenderConfig): Promise<void> {
+  // The file first: a sender that cannot read it fails before it listens.
+  const handle = await open(config.file);
   // Read, send and buffer in the sizes `tls-tui server` uses.
   const server = createServer({ highWaterMark: SOCKET_BUFFER_BYTES });
   server.listen(0, '127.0.0.1');
@@ -74,7 +76,6 @@ async function send(config: SenderConfig): Promise<void> {
   socket.setNoDelay(true);
   const sealer = protection(config.aes, config.keys);
   const hash = sealer ? new Sha256() : undefined;
-  const handle = await open(config.file);
   try {
     const chunks = new ReadAhead(handle, (await handle.stat()).size, READ_CHUNK_BYTES);
     while (!chunks.done) {
@@ -102,13 +103,21 @@ async function send(config: SenderConfig): Promise<void> {
 async function receive(config: RecordFloorConfig): Promise<RecordFloorResult> {
   const keys = { key: toHex(randomBytes(32)), iv: toHex(randomBytes(16)), macKey: toHex(randomBytes(32)) };
   const senderConfig: SenderConfig = { ...config, role: 'sender', keys };
-  const sender = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(senderConfig)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sender = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(senderConfig)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  sender.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(sender, 'close') as Promise<[number | null]>;
   try {
-    const [portLine] = (await once(sender.stdout, 'data')) as [Buffer];
-    const result = await receiveFrom(Number(portLine.toString()), config, keys);
+    // A sender that dies before it listens ends the wait too, with its own error.
+    const port = await Promise.race([
+      once(sender.stdout, 'data').then(([line]) => Number(String(line))),
+      exited.then(([code]) => {
+        throw new Error(`the sender exited with ${code} before it listened: ${stderr.trim()}`);
+      }),
+    ]);
+    const result = await receiveFrom(port, config, keys);
     const [code] = await exited;
-    if (code !== 0) throw new Error(`the sender exited with ${code}`);
+    if (code !== 0) throw new Error(`the sender exited with ${code}: ${stderr.trim()}`);
     return result;
   } catch (error) {
     sender.kill();

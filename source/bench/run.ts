@@ -74,6 +74,15 @@ interface Bench {
   readonly notes: string[];
 }
 
+/** The transfer rows' figures, the same whether measured or not. */
+const TRANSFER_FIGURES = {
+  aesJs: `${SIZES.transferMiB} MiB transfer, aes-js, server and client processes`,
+  native: `${SIZES.transferMiB} MiB transfer, --aes native, same processes`,
+  aloneAesJs: `${SIZES.transferMiB} MiB, record layer alone (no session engine), aes-js`,
+  aloneNative: `${SIZES.transferMiB} MiB, record layer alone, native`,
+  alonePlain: `${SIZES.transferMiB} MiB, the same records with no crypto at all`,
+} as const;
+
 async function transferRows({ root, folders, notes }: Bench): Promise<readonly Row[]> {
   const bytes = SIZES.transferMiB * MiB;
   const runs = SIZES.transferRuns;
@@ -109,8 +118,8 @@ async function transferRows({ root, folders, notes }: Bench): Promise<readonly R
       `the file, or, with no crypto, the records go as they are. The transfers run at ${formatRatio(rate('aesJs') / rate('aloneAesJs'))} (aes-js) and ` +
       `${formatRatio(rate('native') / rate('aloneNative'))} (native) of the record layer's pace alone: the rest is the session engine's cost.`,
   );
-  const alone = (what: string, name: Measure, reference: string, referenceRate: number): Row => ({
-    figure: `${SIZES.transferMiB} MiB, ${what}`,
+  const alone = (name: Measure & keyof typeof TRANSFER_FIGURES, reference: string, referenceRate: number): Row => ({
+    figure: TRANSFER_FIGURES[name],
     measured: formatMiBps(rate(name)),
     reference: `${reference}: ${formatMiBps(referenceRate)}`,
     ratio: formatRatio(rate(name) / referenceRate),
@@ -119,7 +128,7 @@ async function transferRows({ root, folders, notes }: Bench): Promise<readonly R
   });
   return [
     {
-      figure: `${SIZES.transferMiB} MiB transfer, aes-js, server and client processes`,
+      figure: TRANSFER_FIGURES.aesJs,
       measured: formatMiBps(rate('aesJs')),
       reference: `aes-js AES-256-CTR alone, one core: ${formatMiBps(rate('reference'))}`,
       ratio: formatRatio(rate('aesJs') / rate('reference')),
@@ -127,16 +136,16 @@ async function transferRows({ root, folders, notes }: Bench): Promise<readonly R
       verdict: verdict(rate('aesJs') / rate('reference') >= 0.8),
     },
     {
-      figure: `${SIZES.transferMiB} MiB transfer, --aes native, same processes`,
+      figure: TRANSFER_FIGURES.native,
       measured: formatMiBps(rate('native')),
       reference: `the aes-js transfer above: ${formatMiBps(rate('aesJs'))}`,
       ratio: formatRatio(rate('native') / rate('aesJs')),
       target: '≥ 10×',
       verdict: verdict(rate('native') / rate('aesJs') >= 10),
     },
-    alone('record layer alone (no session engine), aes-js', 'aloneAesJs', 'aes-js AES-256-CTR alone, one core', rate('reference')),
-    alone('record layer alone, native', 'aloneNative', 'the record layer alone, aes-js', rate('aloneAesJs')),
-    alone('the same records with no crypto at all', 'alonePlain', 'the record layer alone, aes-js', rate('aloneAesJs')),
+    alone('aloneAesJs', 'aes-js AES-256-CTR alone, one core', rate('reference')),
+    alone('aloneNative', 'the record layer alone, aes-js', rate('aloneAesJs')),
+    alone('alonePlain', 'the record layer alone, aes-js', rate('aloneAesJs')),
   ];
 }
 
@@ -254,8 +263,7 @@ async function main(): Promise<void> {
     await writeSparseFile(join(folders.public, 'memory.bin'), SIZES.memoryMiB * MiB);
     await writeSparseFile(join(folders.public, 'dashboard.bin'), SIZES.dashboardMiB * MiB);
 
-    const transferFigures = ['transfer, aes-js', 'transfer, --aes native', 'record layer alone, aes-js', 'record layer alone, native', 'records with no crypto'].map((figure) => `${SIZES.transferMiB} MiB ${figure}`);
-    rows.push(...await attempt(transferFigures, '≥ 0.8×; ≥ 10×', () => transferRows(bench)));
+    rows.push(...await attempt(Object.values(TRANSFER_FIGURES), '≥ 0.8×; ≥ 10×', () => transferRows(bench)));
     const opensslServer = openssl === undefined ? undefined : await startOpensslServer(root).catch((error: Error) => void bench.notes.push(`openssl s_server could not start: ${error.message}`));
     try {
       rows.push(...await attempt(['sequential sessions, p50', 'sequential sessions, p99'], '≤ 10 ms', () => sequentialRows(bench, opensslServer ?? undefined)));

@@ -39,7 +39,7 @@ describe('the record layer alone (bench)', () => {
     const result = await runFloor({ file, received, aes });
     expect(result.bytesPerSecond).toBeGreaterThan(0);
     expect(await readdir(received)).toEqual([]);
-  });
+  }, 30_000);
 
   it('fails, rather than reporting a rate, when the copy cannot be saved', async () => {
     const file = join(root, 'file.bin');
@@ -47,5 +47,9 @@ describe('the record layer alone (bench)', () => {
     const notAFolder = join(root, 'not-a-folder');
     await writeFile(notAFolder, 'a file where the received folder should be');
     await expect(runFloor({ file, received: notAFolder, aes: 'native' })).rejects.toThrow(/EEXIST|ENOTDIR/u);
-  });
+  }, 30_000);
+
+  it('fails, rather than waiting for ever, when the sender dies before it listens', async () => {
+    await expect(runFloor({ file: join(root, 'no-such-file.bin'), received: join(root, 'received'), aes: 'native' })).rejects.toThrow(/sender exited with 1 before it listened: .*ENOENT/su);
+  }, 30_000);
 });
