@@ -50,7 +50,9 @@ describe('receive, one record at a time', () => {
         return [copy];
       },
     }).run();
+    expect(Math.max(...paced.recordsPerOutput)).toBe(1);
     expect(paced.client.failure?.alert?.description).toBe(20);
+    // The first FILE_DATA record was handed over before the second was read, and nothing after it.
     expect(paced.receivedBytes().length).toBe(16_383);
     expect(paced.client.moreToRead).toBe(false);
   });
