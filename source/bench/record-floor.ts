@@ -26,7 +26,7 @@ import { ReadAhead } from '../files/read-ahead.js';
 import { ReceivedFile } from '../files/received-file.js';
 import { WriteBehind } from '../files/write-behind.js';
 import { READ_CHUNK_BYTES, SEND_CHUNK_BYTES, SOCKET_BUFFER_BYTES } from '../net/server.js';
-import { APPLICATION_KIND, MAX_FILE_DATA_BYTES } from '../protocol/application-messages.js';
+import { decodeApplication, encodeApplication, MAX_FILE_DATA_BYTES } from '../protocol/application-messages.js';
 import { CONTENT_TYPE, encodeRecord, MAX_CIPHERTEXT_BYTES, RecordReader } from '../protocol/record.js';
 import { RecordProtection } from '../protocol/record-protection.js';
 
@@ -53,10 +53,9 @@ function protection(aes: RecordFloorConfig['aes'], keys: SenderConfig['keys']): 
   return new RecordProtection(fromHex(keys.key), fromHex(keys.iv), fromHex(keys.macKey), ctrStreamFactory(aes));
 }
 
+/** A FILE_DATA record as a session's server sends it. */
 function fileDataRecord(data: Uint8Array, sealer: RecordProtection | undefined): Uint8Array {
-  const plaintext = new Uint8Array(1 + data.length);
-  plaintext[0] = APPLICATION_KIND.FILE_DATA;
-  plaintext.set(data, 1);
+  const plaintext = encodeApplication({ name: 'FILE_DATA', data });
   return sealer ? sealer.seal(CONTENT_TYPE.application_data, plaintext) : encodeRecord(CONTENT_TYPE.application_data, plaintext);
 }
 
@@ -143,7 +142,9 @@ async function receiveFrom(port: number, config: RecordFloorConfig, keys: Sender
     for await (const bytes of socket as AsyncIterable<Buffer>) {
       reader.push(bytes);
       for (let record = reader.next(); record !== undefined; record = reader.next()) {
-        const data = (opener ? opener.open(record) : record.payload).subarray(1);
+        const message = decodeApplication(opener ? opener.open(record) : record.payload);
+        if (message.name !== 'FILE_DATA') throw new Error(`expected FILE_DATA, got ${message.name}`);
+        const { data } = message;
         hash?.update(data);
         received += data.length;
         await download.write(data);
