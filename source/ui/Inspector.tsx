@@ -45,7 +45,8 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
   const exposureLines = wrapped(exposure(entry), 2);
   const secretLines = entry.secret ? wrapped(`secret inside, as the ${entry.from} encrypted it: ${Buffer.from(entry.secret).toString('hex')}`, 1) : [];
   const purposeLines = wrapped(entry.note ? `attacker: ${entry.note}` : explainMessage(entry.message), 2);
-  const fixedRows = baseRows + (exposureLines.length - 1) + Math.max(0, secretLines.length - 1) + (Math.max(1, purposeLines.length) - 1);
+  // The title, those lines as wrapped, the transcript's line, the column names and the dump's caption.
+  const fixedRows = 1 + exposureLines.length + secretLines.length + (kept ? 1 : 0) + Math.max(1, purposeLines.length) + 2;
   // The fields get half the rest, or fewer if they need fewer; the dump takes what is left.
   const fieldRows = Math.min(all.length, Math.max(3, Math.floor((rows - fixedRows) / 2)));
   const hexRows = Math.max(2, rows - fixedRows - fieldRows);
