@@ -14,12 +14,17 @@ export const MiB = 1024 * 1024;
 /** The built command line program, beside this file's folder. */
 export const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
 
+/**
+ * A size from the environment. A bad one stops the bench before anything runs, with a
+ * line that says which and why (usage error, exit 2), not a stack trace from an import.
+ */
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return value;
+  if (Number.isFinite(value) && value > 0) return value;
+  process.stderr.write(`bench: ${name} must be a positive number, got "${raw}"\n`);
+  return process.exit(2);
 }
 
 /** Every size the bench uses; `BENCH_TRANSFER_MIB=8 npm run bench` and the like make a quick run. */
