@@ -373,26 +373,39 @@ export abstract class Peer {
   #fail(error: unknown): void {
     if (this.#ending !== undefined) return;
     const alert = alertForError(error);
+    const ending: Ending = { kind: 'failed', alert, reason: alert.reason };
+    // The step that caught the problem is reported before the alert that says so
+    // leaves: in step mode the alert waits, and the pane shows why it is about to go.
+    this.#markFailedStep(ending, 'alert_sent');
     try {
       this.#sendRecord(CONTENT_TYPE.alert, encodeAlert(alert));
     } catch {
       // The alert is a courtesy; the session fails whether or not it can be framed.
     }
-    this.#end({ kind: 'failed', alert, reason: alert.reason }, 'alert_sent');
+    this.#end(ending, 'alert_sent');
+  }
+
+  /**
+   * Marks the step the session failed at, once: the side that found the problem fails
+   * its step; the side that only received its alert was stopped by it, so that one ✘
+   * marks where a session (an attack, say) was caught (DESIGN.md, "The attacker").
+   */
+  #markFailedStep(ending: Extract<Ending, { readonly kind: 'failed' }>, how: ClosedEvent['how']): void {
+    const alert = ending.alert;
+    const detail = how === 'alert_sent' && alert ? `${alertName(alert.description)}: ${alert.reason}` : ending.reason;
+    const alreadyFailed = [...this.#steps.values()].some((status) => status === 'failed' || status === 'stopped');
+    const failing = this.#activeStep ?? (alreadyFailed ? undefined : ([...this.#steps].find(([id, status]) => status === 'pending' && id !== 'close')?.[0] ?? 'close'));
+    if (failing !== undefined && how === 'alert_received') this.step(failing, 'stopped', `stopped: ${detail}`);
+    else if (failing !== undefined) this.step(failing, 'failed', detail);
   }
 
   #end(ending: Ending, how: ClosedEvent['how']): void {
     this.#ending = ending;
     this.#handshakeDeadline = undefined;
     if (ending.kind === 'failed') {
+      this.#markFailedStep(ending, how);
       const alert = ending.alert;
-      const detail = how === 'alert_sent' && alert ? `${alertName(alert.description)}: ${alert.reason}` : ending.reason;
-      const alreadyFailed = [...this.#steps.values()].some((status) => status === 'failed' || status === 'stopped');
-      const failing = this.#activeStep ?? (alreadyFailed ? undefined : ([...this.#steps].find(([id, status]) => status === 'pending' && id !== 'close')?.[0] ?? 'close'));
-      // The side that found the problem fails its step; the side that only received its alert was stopped
-      // by it, so that one ✘ marks where a session (an attack, say) was caught (DESIGN.md, "The attacker").
-      if (failing !== undefined && how === 'alert_received') this.step(failing, 'stopped', `stopped: ${detail}`);
-      else if (failing !== undefined) this.step(failing, 'failed', detail);
+      const failing = [...this.#steps].find(([, status]) => status === 'failed' || status === 'stopped')?.[0];
       for (const [id, status] of this.#steps) {
         if (id !== 'close' && (status === 'pending' || status === 'active')) this.step(id, 'skipped');
       }

@@ -229,6 +229,7 @@ export class ServerConnection extends Peer {
           throw new RemoteProtocolError('decrypt_error', 'client FINISHED does not match the handshake this server saw: it was tampered with');
         }
         state.transcript.add(bytes);
+        this.step('finished', 'active', "the client FINISHED matches this server's transcript; sending the server FINISHED");
         this.sendHandshake({ name: 'FINISHED', verifyData: finishedVerifyData(keys.finishedKey, 'server', state.transcript.hash()) });
         this.handshakeComplete();
         this.step('finished', 'done', 'both FINISHED match; every record is now encrypted (AES-256-CTR) and authenticated (HMAC-SHA256)');

@@ -138,6 +138,14 @@ describe('the wire, as both peers report it', () => {
     expect(wires(pair.clientEvents).map((event) => event.message)).toEqual(events.map((event) => event.message));
   });
 
+  it("the server says the client's FINISHED matched before its own FINISHED leaves (step mode holds it there)", () => {
+    const events = pair.serverEvents;
+    const matched = events.findIndex((event) => event.type === 'step' && event.step === 'finished' && event.status === 'active' && /client FINISHED matches/.test(event.detail));
+    const sent = events.findIndex((event) => event.type === 'wire' && event.action === 'sent' && event.message === 'FINISHED');
+    const received = events.findIndex((event) => event.type === 'wire' && event.action === 'received' && event.message === 'FINISHED');
+    expect([received < matched, matched < sent]).toEqual([true, true]);
+  });
+
   it('while the file moves, the step details name the whole size and the progress events count the bytes', () => {
     const active = (events: readonly PeerEvent[], step: string) => events.filter((event): event is StepEvent => event.type === 'step' && event.step === step && event.status === 'active');
     const size = formatBytes(file.length);

@@ -52,6 +52,23 @@ describe('attacks that are caught', () => {
   });
 });
 
+describe('the order a catch is told in', () => {
+  const ALERT = 21;
+  const failedAt = (events: readonly PeerEvent[]) => events.findIndex((event) => event.type === 'step' && event.status === 'failed');
+  const alertSentAt = (events: readonly PeerEvent[]) => events.findIndex((event) => event.type === 'wire' && event.action === 'sent' && event.contentType === ALERT);
+
+  // In step mode the alert waits before it leaves: the pane must already show the ✘ that explains it.
+  it.each([
+    ['rogue-ca', 'client'],
+    ['replay-client', 'server'],
+    ['bit-flip', 'server'],
+  ] as const)('%s: the %s reports the step that caught it before its alert is sent', (mode, catcher) => {
+    const events = trio(mode)[catcher];
+    expect(failedAt(events)).toBeGreaterThanOrEqual(0);
+    expect(alertSentAt(events)).toBeGreaterThan(failedAt(events));
+  });
+});
+
 describe('sessions ended otherwise', () => {
   it('a clean session stops and fails nothing', () => {
     const pair = new ConnectionPair(pki, { files: FILES });
