@@ -105,7 +105,10 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
       case 'file-verified': {
         const path = await received!.commit();
         saved = { path, size: event.size };
-        report(peer.markStep('save', 'done', `${displayPath(path)} (${formatBytes(event.size)})`));
+        const where = `${displayPath(path)} (${formatBytes(event.size)})`;
+        // Saved without a verified certificate: nothing says the file came from the server.
+        if (config.verifyServerCertificate === false) report(peer.markStep('save', 'warning', `${where}, from a sender NOT authenticated`));
+        else report(peer.markStep('save', 'done', where));
         await pump(peer.close(link.now));
         return;
       }

@@ -143,7 +143,7 @@ export class ClientConnection extends Peer {
         const signature = this.#options.key.sign(certificateVerifyInput(state.transcript.hash()));
         state.transcript.add(this.sendHandshake({ name: 'CERTIFICATE_VERIFY', signature }));
         // Unverified, "the server's key" is only the key in whatever certificate arrived: say so, and warn.
-        if (this.#options.verifyServerCertificate === false) {
+        if (this.#unverified) {
           this.step('key-exchange', 'warning', "secret encrypted under the key of an UNVERIFIED certificate (an attacker's, if one is in the middle); transcript signed with the client key");
         } else {
           this.step('key-exchange', 'done', "secret encrypted under the server's key; transcript signed with the client key");
@@ -169,7 +169,7 @@ export class ClientConnection extends Peer {
         const keys = deriveSessionKeys(state.secret, state.clientRandom, state.serverRandom);
         this.emit({ type: 'keys', role: 'client', clientRandom: state.clientRandom, serverRandom: state.serverRandom, secret: state.secret, keys });
         this.enableEncryption(keys);
-        if (this.#options.verifyServerCertificate === false) {
+        if (this.#unverified) {
           this.step('key-confirmation', 'warning', "the other end decrypted the same secret: it holds the key of the certificate it showed, which was NOT verified to be the server's");
         } else {
           this.step('key-confirmation', 'done', 'the server decrypted the same secret: it holds the key of its certificate');
@@ -188,7 +188,11 @@ export class ClientConnection extends Peer {
           throw new RemoteProtocolError('decrypt_error', 'server FINISHED does not match the handshake this client saw: it was tampered with');
         }
         this.handshakeComplete();
-        this.step('finished', 'done', 'both FINISHED match; every record is now encrypted (AES-256-CTR) and authenticated (HMAC-SHA256)');
+        if (this.#unverified) {
+          this.step('finished', 'warning', 'both FINISHED match: records are now encrypted and authenticated, but only to the UNVERIFIED other end (an attacker, if one is in the middle)');
+        } else {
+          this.step('finished', 'done', 'both FINISHED match; every record is now encrypted (AES-256-CTR) and authenticated (HMAC-SHA256)');
+        }
         this.#sendRequest(state.session);
         return;
       }
@@ -251,13 +255,18 @@ export class ClientConnection extends Peer {
     return this.#state.name === 'ResponseComplete' || this.#state.name === 'ExpectCloseNotify';
   }
 
+  /** Certificate checks are off: whatever answers is not known to be the server. */
+  get #unverified(): boolean {
+    return this.#options.verifyServerCertificate === false;
+  }
+
   #random(length: number): Uint8Array {
     return (this.#options.random ?? randomBytes)(length);
   }
 
   #checkServerCertificate(bytes: Uint8Array, now: number): Certificate {
     const options = this.#options;
-    if (options.verifyServerCertificate === false) {
+    if (this.#unverified) {
       const certificate = parsePeerCertificate(bytes);
       this.step('verify-server-certificate', 'warning', `NOT VERIFIED (insecure): accepted ${quoted(certificate.subject)} issued by ${quoted(certificate.issuer)}`);
       return certificate;
@@ -270,7 +279,9 @@ export class ClientConnection extends Peer {
   #sendRequest(session: Session): void {
     const request = this.#options.request;
     this.sendApplication({ name: 'REQUEST', op: request.op, fileName: this.#requestName });
-    this.step('request', 'done', request.op === 'GET' ? `GET ${quoted(request.name)}` : 'LIST');
+    const sent = request.op === 'GET' ? `GET ${quoted(request.name)}` : 'LIST';
+    if (this.#unverified) this.step('request', 'warning', `${sent}, readable by the UNVERIFIED other end`);
+    else this.step('request', 'done', sent);
     this.step('receive', 'active', request.op === 'GET' ? 'waiting for FILE_HEADER' : 'waiting for LIST_RESPONSE');
     this.#state = request.op === 'GET' ? { name: 'ExpectFileHeader', session } : { name: 'ExpectListResponse', entries: [] };
   }
@@ -303,7 +314,7 @@ export class ClientConnection extends Peer {
     this.emit({ type: 'file-verified', role: 'client', name: file.name, size: file.size, sha256: computed });
     const digestMatches = `SHA-256 ${toHex(computed).slice(0, 16)}… matches`;
     // A signature proves who sent the file only if the key it checks against was verified.
-    if (this.#options.verifyServerCertificate === false) {
+    if (this.#unverified) {
       this.step('verify-file', 'warning', `${digestMatches}; signature valid under an UNVERIFIED key: the sender is not authenticated`);
     } else {
       this.step('verify-file', 'done', `${digestMatches}; server signature valid`);
