@@ -62,7 +62,7 @@ export class RecordProtection {
     }
     const mac = payload.subarray(payload.length - MAC_BYTES);
     if (!equalBytes(mac, this.#mac(contentType, ciphertext))) {
-      throw new RemoteProtocolError('bad_record_mac', `record ${this.#sequence} failed its MAC check: it was altered, replayed, reordered or dropped in transit`);
+      throw new RemoteProtocolError('bad_record_mac', `the record with sequence number ${this.#sequence} failed its MAC check: it was altered, replayed, reordered or dropped in transit`);
     }
     this.#sequence += 1n;
     return this.#stream.update(ciphertext);

@@ -208,7 +208,7 @@ export class ServerConnection extends Peer {
       case 'ExpectCertificateVerify': {
         if (message.name !== 'CERTIFICATE_VERIFY') throw this.unexpected(EXPECTS[state.name], message.name);
         if (!state.clientKey.verify(certificateVerifyInput(state.transcript.hash()), message.signature)) {
-          throw new RemoteProtocolError('decrypt_error', "CERTIFICATE_VERIFY does not verify under the key in the client's certificate: the client does not hold that certificate's private key");
+          throw new RemoteProtocolError('decrypt_error', "CERTIFICATE_VERIFY does not verify under the key in the client's certificate: whoever sent it does not hold that certificate's private key");
         }
         const secret = this.#decryptSecret(state.encryptedSecret);
         state.transcript.add(bytes);

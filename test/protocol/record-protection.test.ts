@@ -178,6 +178,8 @@ describe('opening: the MAC first, and bad_record_mac for any change', () => {
     const reorder = protection(KEYS);
     reorder.open(first!);
     expect(openFailure(reorder, third!)).toBe('bad_record_mac');
+    // Named by its sequence number, which the wire log's numbering (every record, both ways) is not.
+    expect(() => reorder.open(third!)).toThrow(/^the record with sequence number 1 failed its MAC check/);
     expect(reorder.open(second!)).toEqual(new Uint8Array(20).fill(2));
     expect(reorder.open(third!)).toEqual(new Uint8Array(20).fill(3));
   });
