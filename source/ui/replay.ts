@@ -72,9 +72,15 @@ function asSeenBySender(event: PeerEvent | AttackEvent, roles: readonly string[]
   return roles.includes(sender) ? event : { ...event, role: sender, action: 'sent' };
 }
 
+/**
+ * The session as it stood after `position` events, in the screen the user left: the
+ * same focus and cursors, and the folders as they are now, which the session did not
+ * record (a replay that emptied the Files and Received tabs would say they are empty).
+ */
 function fold(events: readonly EngineEvent[], position: number, ui: DashboardState): DashboardState {
   const played = dashboardReducer(initialState(ui.settings), { type: 'engine', events: events.slice(0, position) });
-  return { ...played, focus: ui.focus, overlay: ui.overlay, cursor: ui.cursor, fieldCursor: ui.fieldCursor, caFingerprint: ui.caFingerprint, serverAddress: ui.serverAddress };
+  const { focus, overlay, cursor, fieldCursor, caFingerprint, serverAddress, files, received, filter } = ui;
+  return { ...played, focus, overlay, cursor, fieldCursor, caFingerprint, serverAddress, files, received, filter };
 }
 
 /** Opens a replay at its first event (the session's start). */

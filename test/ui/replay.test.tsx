@@ -80,6 +80,15 @@ describe('replay', () => {
     expect(view.state.result).toMatchObject({ ok: true, unauthenticated: true });
   });
 
+  it("shows the live folders in the Files and Received tabs, which a session does not record", async () => {
+    const { transcript } = await storedSession();
+    const live = { ...initialState(), files: [{ name: 'hello.txt', size: 254 }], received: [{ name: 'notes.txt', size: 5_000, sha256: 'ab'.repeat(32) }], filter: 'hel' };
+    for (const position of [1, 20, replayEvents(transcript).length]) {
+      const { state } = seekReplay(startReplay(transcript, live), position);
+      expect([state.files, state.received, state.filter]).toEqual([live.files, live.received, live.filter]);
+    }
+  });
+
   it('keeps the focus and cursors across steps', async () => {
     const { transcript } = await storedSession();
     let view = seekReplay(startReplay(transcript, initialState()), 20);
