@@ -12,7 +12,8 @@ import { STATUS_SYMBOLS } from './symbols.js';
 import { tint } from './theme.js';
 import { wrapText } from './wrap-text.js';
 
-const KEY_COLUMN = 11;
+/** The keys' column: a marker, the longest key, and a gap before what it does. */
+const KEY_COLUMN = 2 + Math.max(...KEY_HELP.map((key) => key.keys.length)) + 2;
 
 /** What each symbol in the checklists says, in the order a session meets them. */
 const LEGEND: readonly (readonly [StepStatus, string])[] = [
@@ -46,10 +47,12 @@ export function HelpOverlay({ width, rows = Number.POSITIVE_INFINITY, cursor = 0
       </Text>
       {entries.slice(start, end).map((lines, offset) => {
         const index = start + offset;
+        // The marker, not only the highlight, shows where ↑↓ are: without colour a highlight is not drawn.
         const selected = scrolls && index === cursor;
         return lines.map((line, row) => (
           <Text key={`${index}-${row}`} wrap="truncate-end">
-            <Text color={tint('cyan')} inverse={selected && row === 0}>{(row === 0 ? KEY_HELP[index]!.keys : '').padEnd(KEY_COLUMN)}</Text>
+            <Text>{selected && row === 0 ? '› ' : '  '}</Text>
+            <Text color={tint('cyan')} inverse={selected && row === 0}>{(row === 0 ? KEY_HELP[index]!.keys : '').padEnd(KEY_COLUMN - 2)}</Text>
             <Text>{line}</Text>
           </Text>
         ));

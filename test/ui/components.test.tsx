@@ -575,11 +575,14 @@ describe('HelpOverlay', () => {
     const frame = frameOf(<HelpOverlay width={100} />);
     const rows = lines(frame);
     expect(rows[0]).toBe('Keys');
+    // Every description starts in one column, at least two spaces after the longest key.
+    const column = 2 + Math.max(...KEY_HELP.map((key) => key.keys.length)) + 2;
     for (const key of KEY_HELP) {
-      const row = rows.find((candidate) => candidate.startsWith(`${key.keys.padEnd(11)}${key.does.slice(0, 40)}`));
+      const row = rows.find((candidate) => candidate.startsWith(`  ${key.keys}`) && candidate.slice(column).startsWith(key.does.slice(0, 40)));
       expect(row, key.keys).toBeDefined();
+      expect(row!.slice(2 + key.keys.length, column).trim(), key.keys).toBe('');
     }
-    expect(rows.filter((row) => row.startsWith('Enter      '))).toHaveLength(3);
+    expect(rows.filter((row) => row.startsWith('  Enter  '))).toHaveLength(3);
     expect(flat(frame)).toContain("✔ done, ⚠ done without its protection (a certificate not verified), ✘ failed with the alert and its reason, ⊘ stopped by the other side's alert, ⠋ in progress, · pending, – skipped.");
   });
 
@@ -592,9 +595,11 @@ describe('HelpOverlay', () => {
     expect(first.join('\n')).not.toContain('…');
     // The attacker's modes wrap under the description rather than being cut.
     expect(flat(first.join('\n'))).toContain('expired, wrong-name, replay-client, bit-flip');
+    // The cursor is a marker, seen without colour too.
+    expect(first.filter((row) => row.startsWith('›'))).toEqual([expect.stringMatching(/^› ↑↓ j k +move in the focused list/)]);
     const last = lines(frameOf(<HelpOverlay width={80} rows={22} cursor={KEY_HELP.length - 1} />));
     expect(last).toHaveLength(22);
-    expect(last.some((row) => row.startsWith('q  Ctrl+C  quit'))).toBe(true);
+    expect(last.filter((row) => row.startsWith('›'))).toEqual([expect.stringMatching(/^› q {2}Ctrl\+C +quit$/)]);
     expect(last[0]).toMatch(new RegExp(`-${KEY_HELP.length} of ${KEY_HELP.length} `));
   });
 });
