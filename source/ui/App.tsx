@@ -16,7 +16,7 @@ import { FilePicker } from './FilePicker.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { Inspector } from './Inspector.js';
-import { type Command, interpretKey, settingsAfter, splitKeystrokes } from './key-map.js';
+import { type Command, interpretKey, settingsAfter, splitKeystrokes, typedAhead } from './key-map.js';
 import { footerKeys } from './keys.js';
 import { PeerPane } from './PeerPane.js';
 import { ReceivedList } from './ReceivedList.js';
@@ -25,6 +25,7 @@ import { ResultLine } from './ResultLine.js';
 import { screenLayout } from './screen-layout.js';
 import { StepExplanation } from './StepExplanation.js';
 import { TextPrompt } from './TextPrompt.js';
+import { applyTyped } from './typed-text.js';
 import { useDashboard, useTerminalSize, useTicker } from './use-dashboard.js';
 import { WireLog } from './WireLog.js';
 import { wireTotal } from './wire-rows.js';
@@ -52,7 +53,9 @@ export function App({ engine }: AppProps) {
 
   useInput(
     (input, key) => {
-      for (const stroke of splitKeystrokes(input, key)) {
+      const strokes = splitKeystrokes(input, key);
+      for (let index = 0; index < strokes.length; index += 1) {
+        const stroke = strokes[index]!;
         const view = latestReplay.current;
         if (view !== undefined) {
           if (stroke.key.escape && view.state.overlay === 'none') {
@@ -91,10 +94,38 @@ export function App({ engine }: AppProps) {
           run(command);
           latest.current = settingsAfter(current, command);
         }
+        if (current.overlay === 'filter' || current.overlay === 'request') index += typeAhead(current, strokes.slice(index + 1));
       }
     },
     { isActive: !prompting },
   );
+
+  /** Keys that arrived with the one that opened a prompt go into it; returns how many it took. */
+  function typeAhead(current: DashboardState, strokes: Parameters<typeof typedAhead>[0]): number {
+    if (strokes.length === 0) return 0;
+    const { text, submitted, consumed } = typedAhead(strokes);
+    if (current.overlay === 'filter') {
+      let next = dashboardReducer(current, { type: 'filter', text: applyTyped(current.filter + text) });
+      dispatch({ type: 'filter', text: next.filter });
+      if (submitted) {
+        next = dashboardReducer(next, { type: 'close-overlay' });
+        dispatch({ type: 'close-overlay' });
+      }
+      latest.current = next;
+    } else if (submitted) {
+      latest.current = dashboardReducer(current, { type: 'close-overlay' });
+      requestName(applyTyped(text));
+    } else {
+      setTyped(applyTyped(text));
+    }
+    return consumed;
+  }
+
+  function requestName(name: string): void {
+    dispatch({ type: 'close-overlay' });
+    if (name !== '') void engine.fetch({ op: 'GET', name });
+    else dispatch({ type: 'notice', text: 'no name typed: nothing was requested' });
+  }
 
   useInput(
     (_input, key) => {
@@ -211,11 +242,7 @@ export function App({ engine }: AppProps) {
           label="request name:"
           value={typed}
           onChange={setTyped}
-          onSubmit={(name) => {
-            dispatch({ type: 'close-overlay' });
-            if (name !== '') void engine.fetch({ op: 'GET', name });
-            else dispatch({ type: 'notice', text: 'no name typed: nothing was requested' });
-          }}
+          onSubmit={requestName}
         />
       ) : (
         layout.footer.map((line, index) => (

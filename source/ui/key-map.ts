@@ -55,6 +55,20 @@ export function splitKeystrokes(input: string, key: KeyFlags): { readonly input:
   });
 }
 
+/**
+ * The keys that followed, in the same read, one that opened a text prompt ("/hel",
+ * "nnotes.txt⏎"): the prompt was not on screen yet to take them, so they are its
+ * text, and an Enter among them submits it. `consumed` counts the keys used up.
+ */
+export function typedAhead(strokes: readonly { readonly input: string; readonly key: KeyFlags }[]): { readonly text: string; readonly submitted: boolean; readonly consumed: number } {
+  let text = '';
+  for (const [index, { input, key }] of strokes.entries()) {
+    if (key.return) return { text, submitted: true, consumed: index + 1 };
+    text += input;
+  }
+  return { text, submitted: false, consumed: strokes.length };
+}
+
 export function interpretKey(state: DashboardState, input: string, key: KeyFlags): KeyResult {
   // Ink reports Ctrl+V as "v" with ctrl set: a chord must not do what the plain letter does.
   if (key.ctrl) return input === 'c' ? { actions: [], command: { type: 'quit' } } : { actions: [] };

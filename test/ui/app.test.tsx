@@ -209,6 +209,20 @@ describe('the dashboard', () => {
     expect(resultLine(await showing('no name typed'))).toBe('! no name typed: nothing was requested');
   }, 20_000);
 
+  it('takes keys that arrive with / or n (a paste, tmux send-keys) as the prompt\'s text, and an Enter among them', async () => {
+    await showing('public/: 2 files');
+    await press('/bet');
+    const filtered = await showing('public/ matching "bet": 1');
+    expect(filtered).toContain('filter files: bet');
+    await press(KEY.escape);
+    await waitForFrame((current) => !current.includes('filter files:'), 'the filter prompt to close');
+
+    await press('nnope\r');
+    const refused = await waitForFrame((current) => (resultLine(current) ?? '').startsWith('✘'), 'the request to be refused');
+    expect(refused).toContain(' CLIENT  GET nope');
+    expect(refused).not.toContain('request name:');
+  }, 20_000);
+
   it('shows the help on ?, closes it on Esc, and quits on q', async () => {
     await showing('public/: 2 files');
     await press('?');

@@ -22,7 +22,7 @@ import {
   selectedWireEntry,
   visibleFiles,
 } from '../../source/ui/dashboard-state.js';
-import { type Command, interpretKey, type KeyFlags, type KeyResult, settingsAfter, splitKeystrokes } from '../../source/ui/key-map.js';
+import { type Command, interpretKey, type KeyFlags, type KeyResult, settingsAfter, splitKeystrokes, typedAhead } from '../../source/ui/key-map.js';
 import { KEY_HELP } from '../../source/ui/keys.js';
 import { type TestPki, testPki } from '../support/identities.js';
 import { engineEvents, fileOf, pairSession, stateAfter } from './session-events.js';
@@ -256,6 +256,15 @@ describe('while an overlay is open', () => {
       expect(interpretKey(state, '?', {}).actions).toHaveLength(1);
     });
   }
+});
+
+describe('typedAhead', () => {
+  it('takes the keys after a prompt opened as its text, up to and including an Enter', () => {
+    expect(typedAhead(splitKeystrokes('notes.txt\rj', {}))).toEqual({ text: 'notes.txt', submitted: true, consumed: 10 });
+    expect(typedAhead(splitKeystrokes('hel', {}))).toEqual({ text: 'hel', submitted: false, consumed: 3 });
+    expect(typedAhead([{ input: '', key: { return: true } }])).toEqual({ text: '', submitted: true, consumed: 1 });
+    expect(typedAhead([])).toEqual({ text: '', submitted: false, consumed: 0 });
+  });
 });
 
 describe('splitKeystrokes', () => {
