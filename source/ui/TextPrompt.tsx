@@ -13,7 +13,7 @@
  * next key would go; so after such a change the input starts afresh, its cursor
  * at the end of the text.
  */
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import TextInput from 'ink-text-input';
 import { useRef, useState } from 'react';
 import { tint } from './theme.js';
@@ -37,11 +37,18 @@ export function TextPrompt({ label, value, onChange, onSubmit }: TextPromptProps
     latest.current = applyTyped(updated);
     onChange(latest.current);
   };
+  // A text longer than the line loses its start, not its end, where the cursor is and the typing goes.
   return (
-    <Text wrap="truncate-end">
-      <Text color={tint('cyan')}>{`${label} `}</Text>
-      <TextInput key={generation} value={value} onChange={change} onSubmit={() => onSubmit(latest.current)} />
-    </Text>
+    <Box>
+      <Box flexShrink={0}>
+        <Text color={tint('cyan')}>{`${label} `}</Text>
+      </Box>
+      <Box flexGrow={1} flexShrink={1}>
+        <Text wrap="truncate-start">
+          <TextInput key={generation} value={value} onChange={change} onSubmit={() => onSubmit(latest.current)} />
+        </Text>
+      </Box>
+    </Box>
   );
 }
 

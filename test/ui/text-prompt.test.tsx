@@ -42,6 +42,15 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 describe('TextPrompt', () => {
+  it('shows the end of a name too long for the line, where the typing goes, and keeps its label', () => {
+    const name = `${'deeply/nested/'.repeat(10)}the-end.txt`;
+    const app = render(<TextPrompt label="request name:" value={name} onChange={() => {}} onSubmit={() => {}} />);
+    mounted.push(app);
+    const frame = stripVTControlCharacters(app.lastFrame() ?? '');
+    expect(frame.split('\n')).toHaveLength(1);
+    expect(frame).toMatch(/^request name: …[a-z/]+\/the-end\.txt/);
+  });
+
   it('erases with a run of backspaces that arrives in one read', { timeout: 30_000 }, async () => {
     const values: string[] = [];
     const app = render(<Prompt onValue={(value) => values.push(value)} />);
