@@ -198,7 +198,7 @@ export function App({ engine }: AppProps) {
   } else if (shown.overlay === 'history') {
     body = <HistoryList sessions={shown.history} cursor={shown.historyCursor} fresh={shown.historyFresh} rows={bodyRows} width={columns} />;
   } else if (shown.overlay === 'inspector' && entry) {
-    body = <Inspector entry={entry} fieldCursor={shown.fieldCursor} rows={bodyRows} width={columns} />;
+    body = <Inspector entry={entry} fieldCursor={shown.fieldCursor} hexFocus={shown.hexFocus} rows={bodyRows} width={columns} />;
   } else if (shown.overlay === 'explain' && (shown.focus === 'client' || shown.focus === 'server')) {
     body = <SelectedStep state={shown} role={shown.focus} width={columns} rows={bodyRows} />;
   } else {

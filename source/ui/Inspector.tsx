@@ -4,10 +4,9 @@
  * and for encrypted records the decrypted content, field by field.
  */
 import { Box, Text } from 'ink';
-import type { WireField } from '../protocol/fields.js';
-import type { WireEntry } from './dashboard-state.js';
+import { inspected, inspectorRows, type WireEntry } from './dashboard-state.js';
 import { explainMessage } from './explanations.js';
-import { hexLines, hexWindowStart } from './hex.js';
+import { BYTES_PER_LINE, hexLines, hexWindowStart } from './hex.js';
 import { listWindow } from './list-window.js';
 import { tint } from './theme.js';
 import { wrapText } from './wrap-text.js';
@@ -16,22 +15,15 @@ import { KEY_EXCHANGE_RECIPIENT } from './wire-rows.js';
 export interface InspectorProps {
   readonly entry: WireEntry;
   readonly fieldCursor: number;
+  /** The byte the dump keeps in view instead of the selected field's start (PgUp/PgDn). */
+  readonly hexFocus?: number | undefined;
   readonly rows: number;
   readonly width: number;
 }
 
-interface Row {
-  readonly field: WireField;
-  readonly layer: 'record' | 'decrypted';
-}
-
-export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
-  const all: Row[] = [
-    ...entry.fields.map((field) => ({ field, layer: 'record' as const })),
-    ...(entry.plaintextFields ?? []).map((field) => ({ field, layer: 'decrypted' as const })),
-  ];
-  const selected = all[Math.min(fieldCursor, all.length - 1)];
-  const bytes = selected?.layer === 'decrypted' && entry.plaintext ? entry.plaintext : entry.record;
+export function Inspector({ entry, fieldCursor, hexFocus, rows, width }: InspectorProps) {
+  const all = inspectorRows(entry);
+  const { row: selected, bytes } = inspected(entry, fieldCursor);
   const kept = entry.size > entry.record.length;
   // Title, who can read it, what it is for, the column names and the dump's caption, plus the optional lines.
   const baseRows = 5 + (entry.secret ? 1 : 0) + (kept ? 1 : 0);
@@ -53,7 +45,12 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
   const nameWidth = Math.min(Math.max(5, ...all.map((row) => row.field.name.length)), Math.max(16, Math.floor(width * 0.4)));
   const { start, end } = listWindow(all.length, fieldCursor, fieldRows);
   const highlight = selected ? { start: selected.field.offset, end: selected.field.offset + selected.field.length } : undefined;
-  const dump = hexLines(bytes, highlight, hexWindowStart(highlight?.start ?? 0, hexRows, bytes.length), hexRows);
+  const firstLine = hexWindowStart(hexFocus ?? highlight?.start ?? 0, hexRows, bytes.length);
+  const dump = hexLines(bytes, highlight, firstLine, hexRows);
+  const lastShown = Math.min(bytes.length, (firstLine + hexRows) * BYTES_PER_LINE) - 1;
+  // Which bytes the dump shows, when it cannot show them all, and the keys that move it.
+  const partial = dump.length < Math.ceil(bytes.length / BYTES_PER_LINE);
+  const caption = `${selected?.layer === 'decrypted' ? 'decrypted payload' : 'record bytes'}${partial ? ` ${firstLine * BYTES_PER_LINE}-${lastShown} of ${bytes.length}` : ''} (selected field highlighted${partial ? '; PgUp PgDn scroll' : ''}):`;
   return (
     <Box flexDirection="column" width={width}>
       <Text bold wrap="truncate-end">{`${entry.message}  ${entry.hop}  ${entry.size} bytes`}</Text>
@@ -67,18 +64,19 @@ export function Inspector({ entry, fieldCursor, rows, width }: InspectorProps) {
         const { field } = row;
         return (
           <Text key={`${row.layer}-${index}`} wrap="truncate-end" inverse={index === fieldCursor}>
-            {`${index === fieldCursor ? '›' : ' '} ${row.layer.padEnd(9)} ${String(field.offset).padStart(6)}  ${String(field.length).padStart(6)}  ${fit(field.name, nameWidth)} ${field.value}`}
+            {cut(`${index === fieldCursor ? '›' : ' '} ${row.layer.padEnd(9)} ${String(field.offset).padStart(6)}  ${String(field.length).padStart(6)}  ${fit(field.name, nameWidth)} ${field.value}`, width)}
           </Text>
         );
       })}
-      <Text dimColor wrap="truncate-end">{`${selected?.layer === 'decrypted' ? 'decrypted payload' : 'record bytes'} (selected field highlighted):`}</Text>
+      <Text dimColor wrap="truncate-end">{caption}</Text>
       {dump.map((line) => (
         <Text key={line.offset} wrap="truncate-end">
           <Text dimColor>{`${line.offset.toString(16).padStart(6, '0')}  `}</Text>
           {line.spans.map((span, index) => (
             <Text key={index} inverse={span.highlighted} color={tint(span.highlighted ? 'cyan' : undefined)}>{span.text}</Text>
           ))}
-          {width >= 76 ? <Text dimColor>{` ${line.ascii}`}</Text> : null}
+          {/* A short last line keeps its printable column under the others. */}
+          {width >= 76 ? <Text dimColor>{`${' '.repeat((BYTES_PER_LINE - line.ascii.length) * 3)} ${line.ascii}`}</Text> : null}
         </Text>
       ))}
     </Box>
@@ -99,5 +97,12 @@ function exposure(entry: WireEntry): string {
 }
 
 function fit(text: string, width: number): string {
-  return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;
+  return text.length <= width ? text.padEnd(width) : cut(text, width);
+}
+
+/** `text` cut to `width` with one ellipsis: a value that ends in its own, cut there, keeps just that one. */
+function cut(text: string, width: number): string {
+  if (text.length <= width) return text;
+  const kept = text.slice(0, width - 1);
+  return kept.endsWith('…') ? kept : `${kept}…`;
 }

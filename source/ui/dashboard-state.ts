@@ -10,6 +10,7 @@ import type { SessionSummary } from '../store/session-store.js';
 import { type AttackEvent, type Direction, type PeerEvent, type WireEvent, wireFields } from '../protocol/events.js';
 import { describeRecord, type WireField } from '../protocol/fields.js';
 import { type Role, stepsOf, type StepStatus } from '../protocol/steps.js';
+import { BYTES_PER_LINE } from './hex.js';
 import { KEY_HELP } from './keys.js';
 import { wireKind } from './wire-rows.js';
 
@@ -112,6 +113,8 @@ export interface DashboardState {
   readonly overlay: Overlay;
   readonly cursor: Readonly<Record<Focus, number>>;
   readonly fieldCursor: number;
+  /** The inspector's dump kept in view around this byte, once PgUp/PgDn moved it off the selected field. */
+  readonly hexFocus?: number;
   /** The help's selected key, which its list scrolls to keep in view. */
   readonly helpCursor: number;
   readonly filter: string;
@@ -141,10 +144,33 @@ export type Action =
   | { readonly type: 'engine'; readonly events: readonly EngineEvent[] }
   | { readonly type: 'focus'; readonly to: Focus | 'next' | 'previous' }
   | { readonly type: 'move'; readonly delta: number }
+  /** The inspector's hex dump, a number of 16-byte lines down (or up, when negative). */
+  | { readonly type: 'scroll-bytes'; readonly lines: number }
   | { readonly type: 'open'; readonly overlay: Overlay }
   | { readonly type: 'close-overlay' }
   | { readonly type: 'filter'; readonly text: string }
   | { readonly type: 'notice'; readonly text: string | undefined };
+
+/** One line of the inspector's field list: a field of the record as sent, or of its decrypted payload. */
+export interface InspectorRow {
+  readonly field: WireField;
+  readonly layer: 'record' | 'decrypted';
+}
+
+/** The inspector's field list: the record's fields, then its decrypted payload's. */
+export function inspectorRows(entry: WireEntry): InspectorRow[] {
+  return [
+    ...entry.fields.map((field) => ({ field, layer: 'record' as const })),
+    ...(entry.plaintextFields ?? []).map((field) => ({ field, layer: 'decrypted' as const })),
+  ];
+}
+
+/** The selected field, and the bytes its offsets count in (the payload's, for a decrypted field). */
+export function inspected(entry: WireEntry, fieldCursor: number): { readonly row: InspectorRow | undefined; readonly bytes: Uint8Array } {
+  const rows = inspectorRows(entry);
+  const row = rows[Math.min(fieldCursor, rows.length - 1)];
+  return { row, bytes: row?.layer === 'decrypted' && entry.plaintext ? entry.plaintext : entry.record };
+}
 
 export function emptyPeer(role: Role): PeerView {
   return { steps: Object.fromEntries(stepsOf(role).map((step) => [step.id, { status: 'pending', detail: '' }])) };
@@ -238,11 +264,18 @@ export function dashboardReducer(state: DashboardState, action: Action): Dashboa
       if (state.overlay === 'help') return { ...state, helpCursor: clamp(state.helpCursor + action.delta, KEY_HELP.length) };
       if (state.overlay === 'inspector') {
         const entry = selectedWireEntry(state);
-        const fields = (entry?.fields.length ?? 0) + (entry?.plaintextFields?.length ?? 0);
-        return { ...state, fieldCursor: clamp(state.fieldCursor + action.delta, fields) };
+        const fields = entry === undefined ? 0 : inspectorRows(entry).length;
+        return { ...state, fieldCursor: clamp(state.fieldCursor + action.delta, fields), hexFocus: undefined };
       }
       const cursor = clamp(state.cursor[state.focus] + action.delta, listLength(state, state.focus));
       return { ...state, cursor: { ...state.cursor, [state.focus]: cursor } };
+    }
+    case 'scroll-bytes': {
+      const entry = selectedWireEntry(state);
+      if (state.overlay !== 'inspector' || entry === undefined) return state;
+      const { row, bytes } = inspected(entry, state.fieldCursor);
+      const from = state.hexFocus ?? row?.field.offset ?? 0;
+      return { ...state, hexFocus: clamp(from + action.lines * BYTES_PER_LINE, bytes.length) };
     }
     case 'open':
       if (action.overlay === 'inspector' && selectedWireEntry(state) === undefined) return state;
@@ -251,6 +284,7 @@ export function dashboardReducer(state: DashboardState, action: Action): Dashboa
         ...state,
         overlay: action.overlay,
         fieldCursor: action.overlay === 'inspector' ? 0 : state.fieldCursor,
+        hexFocus: undefined,
         helpCursor: action.overlay === 'help' ? 0 : state.helpCursor,
         historyFresh: action.overlay === 'history' ? false : state.historyFresh,
       };

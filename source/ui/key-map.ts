@@ -37,6 +37,9 @@ export type Command =
   | { readonly type: 'replay'; readonly id: string }
   | { readonly type: 'seek'; readonly delta: number };
 
+/** Lines of the hex dump that PgUp/PgDn move: about a page at 80x24, where the dump has eight or so. */
+const BYTES_PAGE_LINES = 8;
+
 export interface KeyResult {
   readonly actions: readonly Action[];
   readonly command?: Command;
@@ -81,6 +84,8 @@ export function interpretKey(state: DashboardState, input: string, key: KeyFlags
   if (input === '?') return { actions: [state.overlay === 'help' ? { type: 'close-overlay' } : { type: 'open', overlay: 'help' }] };
   if (key.upArrow || input === 'k') return { actions: [{ type: 'move', delta: -1 }] };
   if (key.downArrow || input === 'j') return { actions: [{ type: 'move', delta: 1 }] };
+  // In the inspector the pages are the hex dump's: a long field (a certificate, a file's data) is read there.
+  if (state.overlay === 'inspector' && (key.pageUp || key.pageDown)) return { actions: [{ type: 'scroll-bytes', lines: key.pageUp ? -BYTES_PAGE_LINES : BYTES_PAGE_LINES }] };
   if (key.pageUp) return { actions: [{ type: 'move', delta: -10 }] };
   if (key.pageDown) return { actions: [{ type: 'move', delta: 10 }] };
   if (key.leftArrow) return { actions: [], command: { type: 'seek', delta: -1 } };

@@ -21,6 +21,7 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'Enter', does: 'inspect the selected record down to its bytes', where: ['wire'] },
   { keys: 'Enter', does: 'explain the selected step in full, over the whole screen', where: ['client', 'server'] },
   { keys: '↑↓', does: 'select a field: its bytes light up in the hex dump', where: 'inspector' },
+  { keys: 'PgUp PgDn', does: 'scroll the hex dump, to read the rest of a long field', where: 'inspector' },
   { keys: 'a', does: 'cycle the attacker: off, forged-key, rogue-ca, self-signed, expired, wrong-name, replay-client, bit-flip' },
   { keys: 'v', does: 'toggle certificate verification in the client' },
   { keys: 's', does: 'toggle step mode: each message waits before it leaves' },
@@ -50,7 +51,7 @@ const keys = (...pairs: readonly (readonly [string, string])[]): FooterKey[] => 
 /** The keys that work where the focus is, most useful first. */
 export function footerKeys(focus: Focus, overlay: Overlay, { replaying = false, stepMode = false }: FooterContext = {}): FooterKey[] {
   if (overlay === 'history') return keys(['↑↓', 'session'], ['Enter', 'replay it'], ['Esc', 'close'], ['q', 'quit']);
-  if (overlay === 'inspector') return keys(['↑↓', 'field'], ['Esc', 'back'], ['q', 'quit']);
+  if (overlay === 'inspector') return keys(['↑↓', 'field'], ['PgUp PgDn', 'bytes'], ['Esc', 'back'], ['q', 'quit']);
   if (overlay === 'explain') return keys(['↑↓', 'step'], ['Esc', 'back'], ['q', 'quit']);
   if (replaying && overlay === 'none') return keys(['← → Home End', 'step through the session'], ['↑↓', 'move'], ['Tab', 'pane'], ['Enter', 'inspect'], ['Esc', 'back to live'], ['q', 'quit']);
   if (overlay === 'help') return keys(['↑↓', 'scroll'], ['Esc or ?', 'closes the help']);

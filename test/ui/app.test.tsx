@@ -158,7 +158,7 @@ describe('the dashboard', () => {
     expect(wire).toMatch(/client → mitm +CLIENT_HELLO/);
     expect(wire).toMatch(/mitm → client +SERVER_HELLO .*✎ rewritten/);
     await press(KEY.enter);
-    const inspector = await showing('record bytes (selected field highlighted):');
+    const inspector = await showing('(selected field highlighted; PgUp PgDn scroll):');
     expect(inspector).toMatch(/^CLIENT_HELLO {2}client → mitm/m);
     expect(inspector).toMatch(/^000000 {2}16 03 00/m);
     await press(KEY.escape);

@@ -420,7 +420,8 @@ describe('Inspector', () => {
     expect(entry.fields.find((field) => field.name === 'certificate subject')?.value).toBe('"client"');
     // The selected field (the content type) is marked, and its byte starts the dump.
     expect(rows.find((row) => row.includes('content type'))!.startsWith('› record')).toBe(true);
-    expect(frame).toContain('record bytes (selected field highlighted):');
+    // Fifty rows do not hold all of its lines: the caption says which bytes are shown, and how to see the rest.
+    expect(frame).toMatch(new RegExp(`^record bytes 0-\\d+ of ${entry.record.length} \\(selected field highlighted; PgUp PgDn scroll\\):$`, 'm'));
     const first = toHex(entry.record.subarray(0, 16)).match(/../g)!.join(' ');
     expect(frame).toContain(`000000  ${first} `);
     expect(frame).toContain(`000010  ${toHex(entry.record.subarray(16, 32)).match(/../g)!.join(' ')}`);
@@ -436,6 +437,30 @@ describe('Inspector', () => {
     expect(frame).toContain(`${line.toString(16).padStart(6, '0')}  `);
     expect(frame).not.toMatch(/^000000 {2}/m);
     expect(lines(frame).find((row) => row.startsWith('›'))).toContain('certificate');
+  });
+
+  it('PgUp/PgDn: shows the bytes around the byte it moved to, down to the last, in the printable column too', () => {
+    const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_HELLO');
+    const length = entry.record.length;
+    const frame = frameOf(<Inspector entry={entry} fieldCursor={0} hexFocus={length - 1} rows={24} width={100} />);
+    const lastLine = Math.floor((length - 1) / 16) * 16;
+    const dump = lines(frame).filter((row) => /^[0-9a-f]{6} {2}/.test(row));
+    expect(dump.at(-1)!.slice(0, 6)).toBe(lastLine.toString(16).padStart(6, '0'));
+    expect(frame).toMatch(new RegExp(`^record bytes \\d+-${length - 1} of ${length} \\(`, 'm'));
+    // The short last line keeps its printable column under the full lines above it.
+    const printableColumn = 8 + 16 * 3 + 1;
+    const tail = [...entry.record.subarray(lastLine)].map((byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.')).join('');
+    expect(dump.at(-1)!.slice(printableColumn)).toBe(tail);
+    expect(dump.at(-2)!.slice(printableColumn)).toHaveLength(16);
+  });
+
+  it('cuts a long value with one ellipsis, even one that ends in its own', () => {
+    for (const width of [60, 70, 80, 90]) {
+      for (const entry of clean.wire.filter((candidate) => candidate.encrypted)) {
+        const frame = frameOf(<Inspector entry={entry} fieldCursor={0} rows={30} width={width} />);
+        expect(frame, `${entry.message} at ${width}`).not.toContain('……');
+      }
+    }
   });
 
   it('shows the printable column when wide enough', () => {

@@ -129,6 +129,27 @@ const CASES: Readonly<Record<string, () => void>> = {
     expect(down.cursor.wire).toBe(0);
     expect(apply(down, interpretKey(down, 'k', {}).actions).fieldCursor).toBe(0);
   },
+  'PgUp PgDn inspector': () => {
+    const inspector = apply(at('wire'), [{ type: 'open', overlay: 'inspector' }]);
+    const record = selectedWireEntry(inspector)!.record;
+    const page = (state: DashboardState, key: KeyFlags, times = 1): DashboardState => {
+      for (let count = 0; count < times; count += 1) state = apply(state, interpretKey(state, '', key).actions);
+      return state;
+    };
+    // From the selected field (the record header, at 0) down a page of 8 lines, and back.
+    const down = page(inspector, { pageDown: true });
+    expect([down.hexFocus, down.fieldCursor]).toEqual([128, 0]);
+    expect(page(down, { pageUp: true }).hexFocus).toBe(0);
+    // It stops at either end of the record, so the way back has no dead presses.
+    expect(page(inspector, { pageUp: true }).hexFocus).toBe(0);
+    const end = page(inspector, { pageDown: true }, 1_000);
+    expect(end.hexFocus).toBe(record.length - 1);
+    expect(page(end, { pageUp: true }).hexFocus).toBe(record.length - 1 - 128);
+    // Selecting another field brings the dump back to it.
+    expect(apply(down, interpretKey(down, 'j', {}).actions).hexFocus).toBeUndefined();
+    // Outside the inspector the pages still move the focused list.
+    expect(interpretKey(session, '', { pageDown: true })).toEqual({ actions: [{ type: 'move', delta: 10 }] });
+  },
   a: () => {
     expect(interpretKey(session, 'a', {})).toEqual({ actions: [], command: { type: 'mode', mode: 'forged-key' } });
     const cycle = [session.settings.mode];
