@@ -281,7 +281,7 @@ function bottom(state: DashboardState, rows: number, width: number) {
     case 'files':
       return <FilePicker files={visibleFiles(state)} cursor={state.cursor.files} focused filter={state.filter} rows={rows} width={width} />;
     case 'received':
-      return <ReceivedList entries={state.received} cursor={state.cursor.received} focused rows={rows} />;
+      return <ReceivedList entries={state.received} cursor={state.cursor.received} focused rows={rows} width={width} />;
     case 'wire':
       return <WireLog entries={state.wire} omitted={state.wireOmitted} cursor={state.cursor.wire} focused rows={rows} />;
     case 'client':

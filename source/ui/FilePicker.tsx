@@ -5,6 +5,10 @@ import { Box, Text } from 'ink';
 import type { PublicFileEntry } from '../files/public-folder.js';
 import { formatBytes } from '../protocol/units.js';
 import { listWindow } from './list-window.js';
+import { shortenMiddle } from './wrap-text.js';
+
+/** Where a name starts: the marker, the size in nine columns, and the gaps. */
+const NAME_COLUMN = 13;
 
 export interface FilePickerProps {
   readonly files: readonly PublicFileEntry[];
@@ -28,7 +32,7 @@ export function FilePicker({ files, cursor, focused, filter, rows, width }: File
         const selected = index === cursor;
         return (
           <Text key={file.name} wrap="truncate-end" inverse={selected && focused} bold={selected}>
-            {`${selected ? '›' : ' '} ${size}  ${file.name}`.slice(0, width)}
+            {`${selected ? '›' : ' '} ${size}  ${shortenMiddle(file.name, width - NAME_COLUMN)}`}
           </Text>
         );
       })}

@@ -14,10 +14,28 @@ export interface ReceivedListProps {
   readonly cursor: number;
   readonly focused: boolean;
   readonly rows: number;
+  readonly width: number;
 }
 
-export function ReceivedList({ entries, cursor, focused, rows }: ReceivedListProps) {
+/** Where the digest starts: the marker, the size in nine columns, and the gaps. */
+const DIGEST_COLUMN = 13;
+const DIGEST_HEX = 64;
+/** The least of a digest the list shows, and the most of a name it keeps room for beside the whole digest. */
+const DIGEST_PREFIX = 12;
+const NAME_ROOM = 32;
+
+export function ReceivedList({ entries, cursor, focused, rows, width }: ReceivedListProps) {
   const { start, end } = listWindow(entries.length, cursor, rows - 1);
+  // As much of each digest as leaves the names room: all of it on a wide screen, to check against sha256sum.
+  const longestName = Math.min(NAME_ROOM, Math.max(0, ...entries.map((entry) => [...entry.name].length)));
+  const room = width - DIGEST_COLUMN - 2 - longestName;
+  const whole = room >= DIGEST_HEX;
+  // A cut digest ends in "…", which takes a column of its own.
+  const shown = whole ? DIGEST_HEX : Math.max(DIGEST_PREFIX, room - 1);
+  const digest = (sha256: string | undefined): string => {
+    if (sha256 === undefined) return '…'.padEnd(whole ? DIGEST_HEX : shown + 1);
+    return whole ? sha256 : `${sha256.slice(0, shown)}…`;
+  };
   return (
     <Box flexDirection="column">
       <Text dimColor>{`received/: ${entries.length} file${entries.length === 1 ? '' : 's'}`}</Text>
@@ -25,7 +43,7 @@ export function ReceivedList({ entries, cursor, focused, rows }: ReceivedListPro
         const selected = start + offset === cursor;
         return (
           <Text key={entry.name} wrap="truncate-end" inverse={selected && focused}>
-            {`${selected ? '›' : ' '} ${formatBytes(entry.size).padStart(9)}  ${entry.sha256 ? `${entry.sha256.slice(0, 12)}…` : '…'.padEnd(13)}  ${entry.name}`}
+            {`${selected ? '›' : ' '} ${formatBytes(entry.size).padStart(9)}  ${digest(entry.sha256)}  ${entry.name}`}
           </Text>
         );
       })}

@@ -114,9 +114,10 @@ export function interpretKey(state: DashboardState, input: string, key: KeyFlags
     case 's':
       return { actions: [], command: { type: 'step-mode', on: !state.settings.stepMode } };
     case ' ':
-      return { actions: [], command: { type: 'send-next' } };
     case 'c':
-      return { actions: [], command: { type: 'step-mode', on: false } };
+      // Outside step mode nothing waits to be sent: say what the key is for rather than do nothing.
+      if (!state.settings.stepMode) return { actions: [{ type: 'notice', text: `${input === ' ' ? 'space' : 'c'} works in step mode, which s turns on: each message then waits for space` }] };
+      return { actions: [], command: input === ' ' ? { type: 'send-next' } : { type: 'step-mode', on: false } };
     case 'h':
       return { actions: [{ type: 'open', overlay: 'history' }], command: { type: 'history' } };
     default:
@@ -131,6 +132,11 @@ function onEnter(state: DashboardState): KeyResult {
   }
   if (state.focus === 'wire' && selectedWireEntry(state)) return { actions: [{ type: 'open', overlay: 'inspector' }] };
   if (state.focus === 'client' || state.focus === 'server') return { actions: [{ type: 'open', overlay: 'explain' }] };
+  if (state.focus === 'received') {
+    // The whole digest, to compare with `sha256sum` of the server's copy; the list has room for only its start.
+    const entry = state.received[state.cursor.received];
+    if (entry?.sha256 !== undefined) return { actions: [{ type: 'notice', text: `${entry.name}: SHA-256 ${entry.sha256}` }] };
+  }
   return { actions: [] };
 }
 

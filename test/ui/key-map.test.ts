@@ -171,12 +171,22 @@ const CASES: Readonly<Record<string, () => void>> = {
     expect(interpretKey(on, 's', {}).command).toEqual({ type: 'step-mode', on: false });
   },
   space: () => {
-    expect(interpretKey(session, ' ', {})).toEqual({ actions: [], command: { type: 'send-next' } });
+    const on = { ...session, settings: { ...session.settings, stepMode: true } };
+    expect(interpretKey(on, ' ', {})).toEqual({ actions: [], command: { type: 'send-next' } });
+    // Outside step mode it says what it is for.
+    expect(interpretKey(session, ' ', {})).toEqual({ actions: [{ type: 'notice', text: expect.stringMatching(/^space works in step mode, which s turns on/) }] });
   },
   c: () => {
     const on = { ...session, settings: { ...session.settings, stepMode: true } };
     expect(interpretKey(on, 'c', {})).toEqual({ actions: [], command: { type: 'step-mode', on: false } });
-    expect(interpretKey(session, 'c', {}).command).toEqual({ type: 'step-mode', on: false });
+    expect(interpretKey(session, 'c', {})).toEqual({ actions: [{ type: 'notice', text: expect.stringMatching(/^c works in step mode/) }] });
+  },
+  'Enter received': () => {
+    const digest = 'c0'.repeat(32);
+    const received = { ...at('received'), received: [{ name: 'notes.txt', size: 3_000, sha256: digest }, { name: 'old.txt', size: 1 }] };
+    expect(interpretKey(received, '', { return: true })).toEqual({ actions: [{ type: 'notice', text: `notes.txt: SHA-256 ${digest}` }] });
+    // A file whose digest is still being read has nothing to show yet.
+    expect(interpretKey(apply(received, [{ type: 'move', delta: 1 }]), '', { return: true })).toEqual(noEffect);
   },
   Esc: () => {
     // Overlays close first, then the filter clears, then the notice goes.
