@@ -26,6 +26,7 @@ import { screenLayout } from './screen-layout.js';
 import { StepExplanation } from './StepExplanation.js';
 import { TextPrompt } from './TextPrompt.js';
 import { applyTyped } from './typed-text.js';
+import { wrapText } from './wrap-text.js';
 import { useDashboard, useTerminalSize, useTicker } from './use-dashboard.js';
 import { WireLog } from './WireLog.js';
 import { wireTotal } from './wire-rows.js';
@@ -184,10 +185,14 @@ export function App({ engine }: AppProps) {
 
   if (layout.tooSmall) {
     // Drawn anyway, the boxes would shrink into one another: say what the terminal lacks instead.
+    // Wrapped here, at spaces, so that no line starts with one; the first lines say it all on a very small screen.
+    const message = wrapText(`tls-tui needs a taller terminal: this one is ${columns}x${rows}, and the two checklists need at least ${layout.tooSmall.rowsNeeded} rows (80x24 or more is best).`, columns);
+    const advice = wrapText('Make the window bigger to go on, or press q to quit.', columns);
     return (
       <Box flexDirection="column" width={columns}>
-        <Text wrap="wrap">{`tls-tui needs a taller terminal: this one is ${columns}x${rows}, and the two checklists need at least ${layout.tooSmall.rowsNeeded} rows (80x24 or more is best).`}</Text>
-        <Text dimColor wrap="wrap">Make the window bigger to go on, or press q to quit.</Text>
+        {[...message, ...advice].slice(0, rows).map((line, index) => (
+          <Text key={index} dimColor={index >= message.length} wrap="truncate-end">{line}</Text>
+        ))}
       </Box>
     );
   }

@@ -64,8 +64,10 @@ export function screenLayout({ columns, rows, footer, client, server, resultText
   }
   const panes = panesAt(rowsPerStep);
   const listRows = bodyRows - fixed - panes - resultRows;
+  // The header, the footer, the fixed lines, the panes at a row a step, a result line and the shortest list.
+  const rowsNeeded = 1 + footerText.length + fixed + panesAt(1) + 1 + MIN_LIST_ROWS;
   return {
-    ...(listRows < MIN_LIST_ROWS ? { tooSmall: { rowsNeeded: rows + MIN_LIST_ROWS - listRows } } : {}),
+    ...(listRows < MIN_LIST_ROWS ? { tooSmall: { rowsNeeded } } : {}),
     footer: footerText,
     bodyRows,
     leftWidth,

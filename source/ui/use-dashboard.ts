@@ -36,12 +36,20 @@ export function useDashboard(engine: DashboardEngine): readonly [DashboardState,
   return [state, dispatch];
 }
 
+const CLEAR_SCREEN = '\u001b[2J\u001b[H';
+
 export function useTerminalSize(): { readonly columns: number; readonly rows: number } {
   const { stdout } = useStdout();
   const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
   const [size, setSize] = useState(read);
   useEffect(() => {
-    const onResize = (): void => setSize(read());
+    const onResize = (): void => {
+      // Ink erases only the lines it drew last, counted from the cursor; but it has just drawn
+      // the old frame at the new width, where long lines wrap onto rows it does not count, and
+      // those stayed at the top. Cleared first, the frame for the new size starts on a blank screen.
+      if (stdout.isTTY) stdout.write(CLEAR_SCREEN);
+      setSize(read());
+    };
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);

@@ -108,7 +108,7 @@ describe.each([
     const help = await waitFor('Keys');
     expect(help).toContain('– skipped.');
     for (let index = 0; index < 20; index += 1) press('j');
-    const scrolled = await waitFor('q  Ctrl+C  quit');
+    const scrolled = await waitFor(/q {2}Ctrl\+C +quit/);
     expect(scrolled).toMatch(/^Keys/m);
     expect(scrolled.split('\n').every((line) => line.length <= columns)).toBe(true);
     press('Escape');
@@ -135,5 +135,30 @@ describe.each([
     press('q');
     const after = await waitFor('EXITED 0');
     expect(after).not.toContain('CLIENT');
+  }, 60_000);
+});
+
+describe('a terminal resized under the dashboard', () => {
+  it('says how many rows it needs, leaves nothing of an older frame behind, and comes back when there is room', async () => {
+    const command = `cd ${root} && node ${CLI} --port 0; echo "EXITED $?"; sleep 60`;
+    tmux('new-session', '-d', '-s', 'e2e', '-x', '60', '-y', '20', command);
+    const tall = await waitFor('this one is 60x20');
+    expect(tall).toContain('need at least 21 rows');
+
+    // Narrower and shorter: the old frame's longer lines would wrap onto rows nobody erases.
+    tmux('resize-window', '-t', 'e2e', '-x', '40', '-y', '10');
+    const small = await waitFor(/is 40x10/);
+    expect(small).not.toContain('60x20');
+    const shown = small.split('\n').filter((line) => line.trim() !== '');
+    expect(shown[0]).toMatch(/^tls-tui needs a taller terminal/);
+    for (const line of shown) expect(line, line).not.toMatch(/^ /);
+    expect(small.replace(/\n/g, ' ')).toMatch(/at least 21 rows/);
+
+    tmux('resize-window', '-t', 'e2e', '-x', '80', '-y', '24');
+    const back = await waitFor('hello.txt');
+    expect(back).not.toContain('taller terminal');
+    expect(back.split('\n')[0]).toMatch(/^tls-tui {2}server 127\.0\.0\.1:\d+/);
+    press('q');
+    await waitFor('EXITED 0');
   }, 60_000);
 });

@@ -94,4 +94,19 @@ describe('a terminal too small for the panes', () => {
     expect(layoutAt(60, 12).tooSmall).toEqual({ rowsNeeded: 21 });
     for (const [columns, rows] of [[80, 24], [120, 40]] as const) expect(layoutAt(columns, rows).tooSmall).toBeUndefined();
   });
+
+  it('names the same number however small the terminal, and that number is enough', () => {
+    for (const columns of [20, 30, 40, 60, 80]) {
+      const needed = new Set<number>();
+      for (let rows = 3; rows < 40; rows += 1) {
+        const layout = layoutAt(columns, rows);
+        if (layout.tooSmall) needed.add(layout.tooSmall.rowsNeeded);
+      }
+      expect(needed.size, `${columns} columns`).toBeLessThanOrEqual(1);
+      for (const rows of needed) {
+        expect(layoutAt(columns, rows).tooSmall, `${columns}x${rows}`).toBeUndefined();
+        expect(layoutAt(columns, rows - 1).tooSmall, `${columns}x${rows - 1}`).toEqual({ rowsNeeded: rows });
+      }
+    }
+  });
 });
