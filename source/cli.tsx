@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ATTACK_MODES } from './attacker/modes.js';
 import { AES_IMPLEMENTATIONS } from './crypto/aes-ctr.js';
-import { parseHostPort, parsePort, parsePositiveInteger, parseRequestName, parseSize } from './headless/arguments.js';
+import { parseHostPort, parsePath, parsePort, parsePositiveInteger, parseRequestName, parseServerPort, parseSize } from './headless/arguments.js';
 import { runClientCommand } from './headless/client-command.js';
 import { runDemoCommand } from './headless/demo-command.js';
 import { EXIT } from './headless/exit-codes.js';
@@ -33,7 +33,7 @@ Exit codes:
   ${EXIT.connection}  connection failed or dropped
   ${EXIT.local}  local problem (keystore, folders, disk)`;
 
-const folder = (name: string) => new Option(`--${name} <dir>`, `the ${name} folder`).default(`./${name}`);
+const folder = (name: string) => new Option(`--${name} <dir>`, `the ${name} folder`).argParser(parsePath).default(`./${name}`);
 const json = new Option('--json', 'print one JSON object per line instead of plain lines');
 const keep = new Option('--keep <n>', 'transcripts to keep in the store folder; the oldest go').argParser(parsePositiveInteger).default(DEFAULT_KEEP);
 const aes = new Option('--aes <implementation>', 'AES-256-CTR: aes-js (pure JavaScript) or native (node:crypto, many times faster, the same bytes on the wire)')
@@ -61,7 +61,8 @@ export function buildProgram(): Command {
   const program = new Command('tls-tui')
     .description('A TLS-style handshake shown from both sides: certificates, key exchange and man-in-the-middle protection.')
     .version(VERSION)
-    .showHelpAfterError()
+    // The error stays on screen, where 35 lines of help would push it off an 80x24 terminal.
+    .showHelpAfterError('(add --help for the options)')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride((error) => {
       process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
@@ -117,7 +118,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .command('client')
     .description('fetch one file (or the listing) from a server, verify it and save it to the received folder')
     .option('--host <address>', 'server address', '127.0.0.1')
-    .option('--port <port>', 'server port', parsePort, DEFAULT_PORT)
+    .option('--port <port>', 'server port', parseServerPort, DEFAULT_PORT)
     .option('--file <name>', 'the file to fetch, as named in the server\'s public folder', parseRequestName)
     .option('--list', 'list the files the server offers instead')
     .addOption(folder('received'))
@@ -170,8 +171,8 @@ A client run with --insecure does not verify certificates: then the impersonatio
   program
     .command('export <id>')
     .description('write a stored session as a pcap for Wireshark (--pcap FILE) or as one JSON document (--json [FILE])')
-    .option('--pcap <file>', 'write a capture file')
-    .option('--json [file]', 'write the whole transcript as one JSON document (to standard output without a file)')
+    .option('--pcap <file>', 'write a capture file', parsePath)
+    .option('--json [file]', 'write the whole transcript as one JSON document (to standard output without a file)', parsePath)
     .addOption(folder('store'))
     .action(async (id: string, options, command: Command) => {
       if (options.pcap === undefined && options.json === undefined) command.error('error: give --pcap FILE or --json [FILE]', { exitCode: EXIT.usage });

@@ -10,7 +10,7 @@
 import { constants } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { checkName, NameRefusal } from './names.js';
 import { collectRegularFiles, errorCode, isInsideFolder, refusalOfResolvedName } from './folder-tree.js';
 
@@ -31,6 +31,39 @@ export interface OpenedPublicFile {
 // opened (and then refused) instead of blocking until something writes to it.
 // Windows has neither flag, and no FIFOs to hang on.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/** What a folder beside the public one holds, for the problem that names it. */
+export interface GuardedFolder {
+  readonly path: string;
+  /** "the keystore (its private keys)" */
+  readonly holds: string;
+}
+
+/** The folders no public folder may overlap: the keystore's and the store's. */
+export function guardedFolders(keystore: string, store: string): GuardedFolder[] {
+  return [
+    { path: keystore, holds: 'the keystore (its private keys)' },
+    { path: store, holds: 'the store (its transcripts hold session keys)' },
+  ];
+}
+
+/**
+ * Why `publicDir` cannot be served, if it cannot: it is not a folder, or it overlaps
+ * a folder whose files must never be sent (the keystore's private keys, the store's
+ * session keys), as an empty --public (the current folder) or a typo would make it.
+ */
+export async function publicFolderProblem(publicDir: string, guarded: readonly GuardedFolder[], { mustExist = true } = {}): Promise<string | undefined> {
+  const real = await realpath(publicDir).catch(() => undefined);
+  const stats = real === undefined ? undefined : await lstat(real).catch(() => undefined);
+  if (real === undefined || !stats?.isDirectory()) return mustExist ? `the public folder ${publicDir} does not exist or is not a folder` : undefined;
+  for (const { path, holds } of guarded) {
+    const other = await realpath(path).catch(() => resolve(path));
+    if (other === real || isInsideFolder(real, other) || isInsideFolder(other, real)) {
+      return `the public folder ${publicDir} overlaps ${holds} at ${path}: the server would hand those files to any client. Serve a folder of its own (--public DIR).`;
+    }
+  }
+  return undefined;
+}
 
 /** Every regular file a client may ask for, sorted by name. */
 export async function listPublicFiles(publicDir: string): Promise<PublicFileEntry[]> {

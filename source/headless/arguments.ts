@@ -11,6 +11,22 @@ export function parsePort(value: string): number {
   return port;
 }
 
+/** A port to connect to: 0, which picks a free port to listen on, names no server. */
+export function parseServerPort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidArgumentError('expected a port from 1 to 65535.');
+  return port;
+}
+
+/**
+ * A folder or file path. An empty one is refused: resolved, it would be the current
+ * folder, and an unset shell variable (--public "$DIR") would serve it, keystore and all.
+ */
+export function parsePath(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('expected a path, got an empty one (an unset shell variable?).');
+  return value;
+}
+
 const SIZE_UNITS: Readonly<Record<string, number>> = {
   '': 1, b: 1, k: 1000, kb: 1000, kib: 1024, m: 1000 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1000 ** 3, gb: 1000 ** 3, gib: 1024 ** 3,
 };
@@ -39,5 +55,5 @@ export function parsePositiveInteger(value: string): number {
 export function parseHostPort(value: string): { host: string; port: number } {
   const match = /^(?:(.*):)?(\d+)$/.exec(value);
   if (match === null) throw new InvalidArgumentError('expected HOST:PORT, e.g. 127.0.0.1:4041.');
-  return { host: match[1] || '127.0.0.1', port: parsePort(match[2]!) };
+  return { host: match[1] || '127.0.0.1', port: parseServerPort(match[2]!) };
 }

@@ -4,7 +4,7 @@
  * The quickest way to see the handshake without a second terminal.
  */
 import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
-import { listPublicFiles } from '../files/public-folder.js';
+import { guardedFolders, listPublicFiles, publicFolderProblem } from '../files/public-folder.js';
 import { runClientSession } from '../net/client.js';
 import { TlsTuiServer } from '../net/server.js';
 import { describeAlert } from '../protocol/alerts.js';
@@ -25,6 +25,11 @@ export interface DemoCommandOptions {
 }
 
 export async function runDemoCommand(options: DemoCommandOptions, output: CommandOutput): Promise<number> {
+  const problem = await publicFolderProblem(options.public, guardedFolders(options.keystore, options.store.dir));
+  if (problem !== undefined) {
+    output.problem(problem);
+    return EXIT.local;
+  }
   const keystore = await loadKeystore(options.keystore, output);
   if (keystore === undefined) return EXIT.local;
   const name = options.file ?? (await listPublicFiles(options.public).catch(() => []))[0]?.name;

@@ -3,11 +3,11 @@
  * printing each session's checklist with its number so concurrent sessions can
  * be told apart.
  */
-import { stat } from 'node:fs/promises';
 import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
 import { describeAlert } from '../protocol/alerts.js';
 import type { ClosedEvent } from '../protocol/events.js';
 import { TlsTuiServer } from '../net/server.js';
+import { guardedFolders, publicFolderProblem } from '../files/public-folder.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
 import type { CommandOutput } from './output.js';
@@ -33,9 +33,9 @@ function sessionOutcome(closed: ClosedEvent): string {
 
 /** Serves until `stop` resolves (the CLI resolves it on SIGINT or SIGTERM). */
 export async function runServerCommand(options: ServerCommandOptions, output: CommandOutput, stop: Promise<unknown>): Promise<number> {
-  const folder = await stat(options.public).catch(() => undefined);
-  if (!folder?.isDirectory()) {
-    output.problem(`the public folder ${options.public} does not exist or is not a folder`);
+  const problem = await publicFolderProblem(options.public, guardedFolders(options.keystore, options.store.dir));
+  if (problem !== undefined) {
+    output.problem(problem);
     return EXIT.local;
   }
   const keystore = await loadKeystore(options.keystore, output, { peerElsewhere: true });

@@ -7,6 +7,7 @@
  */
 import { type Instance, render } from 'ink';
 import type { AesImplementation } from '../crypto/aes-ctr.js';
+import { guardedFolders, publicFolderProblem } from '../files/public-folder.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { loadKeystore } from '../headless/load-keystore.js';
 import type { CommandOutput } from '../headless/output.js';
@@ -47,6 +48,12 @@ export async function runDashboard(options: DashboardOptions, output: CommandOut
         'tls-tui demo, tls-tui server, tls-tui client, tls-tui mitm, tls-tui keys (see tls-tui --help).',
     );
     return EXIT.usage;
+  }
+  // A public folder not there yet is the picker's to report: the dashboard runs without one.
+  const problem = await publicFolderProblem(options.public, guardedFolders(options.keystore, options.store.dir), { mustExist: false });
+  if (problem !== undefined) {
+    output.problem(problem);
+    return EXIT.local;
   }
   const keystore = await loadKeystore(options.keystore, output);
   if (keystore === undefined) return EXIT.local;

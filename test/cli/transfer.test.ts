@@ -122,6 +122,16 @@ describe('tls-tui client against tls-tui server', () => {
     const badPort = await runCli(['server', '--port', '70000'], root);
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toContain('expected a port from 0 to 65535');
+    // The error, and a pointer to the help, rather than the whole help pushing the error off the screen.
+    expect(badPort.stderr.trim().split('\n')).toEqual([expect.stringContaining("option '--port <port>' argument '70000' is invalid"), '(add --help for the options)']);
+    // Port 0 picks a port to listen on; there is no server to connect to there.
+    const zero = await runCli(['client', '--port', '0', '--file', 'x', '--keystore', 'keystore'], root);
+    expect([zero.code, zero.stderr]).toEqual([2, expect.stringContaining('expected a port from 1 to 65535')]);
+    // An empty path (an unset shell variable) would be the current folder: refused, for every folder.
+    for (const flag of ['--public', '--keystore', '--store']) {
+      const emptyPath = await runCli(['server', '--port', '0', flag, ''], root);
+      expect([flag, emptyPath.code, emptyPath.stderr]).toEqual([flag, 2, expect.stringContaining('expected a path, got an empty one')]);
+    }
     // A word that names no command falls to the default command, which says what it was.
     const unknown = await runCli(['sever'], root);
     expect(unknown.code).toBe(2);
@@ -130,6 +140,21 @@ describe('tls-tui client against tls-tui server', () => {
     expect(extra.code).toBe(2);
     expect(extra.stderr).toContain("the dashboard takes no arguments, got 'now'");
   });
+
+  it('refuses to serve a public folder that holds the keystore or the store, or lies inside one', async () => {
+    const cases: readonly (readonly [string[], string])[] = [
+      [['--public', '.', '--keystore', 'keystore'], 'overlaps the keystore (its private keys)'],
+      [['--public', 'keystore/server', '--keystore', 'keystore'], 'overlaps the keystore (its private keys)'],
+      [['--public', '.', '--keystore', join(tmpdir(), 'elsewhere-keystore'), '--store', 'store'], 'overlaps the store (its transcripts hold session keys)'],
+    ];
+    for (const [flags, problem] of cases) {
+      for (const command of ['server', 'demo']) {
+        const refused = await runCli([command, ...(command === 'server' ? ['--port', '0'] : []), ...flags], root);
+        expect([command, ...flags, refused.code, refused.stderr]).toEqual([command, ...flags, 4, expect.stringContaining(problem)]);
+        expect(refused.stdout).not.toContain('listening');
+      }
+    }
+  }, 60_000);
 
   it('the server printed every session and is still listening', () => {
     expect(server.output()).toMatch(/\[#1\] session complete/);
