@@ -284,7 +284,7 @@ function Tabs({ focus, wireCount }: { readonly focus: Focus; readonly wireCount:
 function bottom(state: DashboardState, rows: number, width: number) {
   switch (state.focus) {
     case 'files':
-      return <FilePicker files={visibleFiles(state)} cursor={state.cursor.files} focused filter={state.filter} rows={rows} width={width} />;
+      return <FilePicker files={visibleFiles(state)} missing={state.filesMissing} cursor={state.cursor.files} focused filter={state.filter} rows={rows} width={width} />;
     case 'received':
       return <ReceivedList entries={state.received} cursor={state.cursor.received} focused rows={rows} width={width} />;
     case 'wire':

@@ -12,6 +12,8 @@ const NAME_COLUMN = 13;
 
 export interface FilePickerProps {
   readonly files: readonly PublicFileEntry[];
+  /** The public folder, when it could not be listed. */
+  readonly missing?: string | undefined;
   readonly cursor: number;
   readonly focused: boolean;
   readonly filter: string;
@@ -19,13 +21,13 @@ export interface FilePickerProps {
   readonly width: number;
 }
 
-export function FilePicker({ files, cursor, focused, filter, rows, width }: FilePickerProps) {
+export function FilePicker({ files, missing, cursor, focused, filter, rows, width }: FilePickerProps) {
   const heading = filter ? `public/ matching "${filter}": ${files.length}` : `public/: ${files.length} file${files.length === 1 ? '' : 's'}`;
   const { start, end } = listWindow(files.length, cursor, rows - 1);
   return (
     <Box flexDirection="column">
       <Text dimColor wrap="truncate-end">{heading}</Text>
-      {files.length === 0 ? <Text dimColor>{filter ? 'no file matches; Esc clears the filter' : 'the public folder is empty'}</Text> : null}
+      {files.length === 0 ? <Text dimColor wrap="wrap">{filter ? 'no file matches; Esc clears the filter' : missing !== undefined ? `${missing} does not exist or is not a folder: nothing to serve (--public DIR names another)` : 'the public folder is empty'}</Text> : null}
       {files.slice(start, end).map((file, offset) => {
         const index = start + offset;
         const size = formatBytes(file.size).padStart(9);

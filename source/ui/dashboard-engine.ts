@@ -197,8 +197,11 @@ export class DashboardEngine {
   }
 
   async refreshFiles(): Promise<void> {
-    const files = await listPublicFiles(this.#options.publicDir).catch(() => []);
-    this.#emit({ type: 'files', files });
+    try {
+      this.#emit({ type: 'files', files: await listPublicFiles(this.#options.publicDir) });
+    } catch {
+      this.#emit({ type: 'files', files: [], missing: this.#options.publicDir });
+    }
   }
 
   async refreshReceived(): Promise<void> {

@@ -108,6 +108,8 @@ export interface DashboardState {
   /** In step mode: the record waiting for space. */
   readonly held?: { readonly role: Role | 'attacker'; readonly message: string };
   readonly files: readonly PublicFileEntry[];
+  /** The public folder, when it could not be listed. */
+  readonly filesMissing?: string;
   readonly received: readonly ReceivedView[];
   readonly focus: Focus;
   readonly overlay: Overlay;
@@ -128,7 +130,8 @@ export interface DashboardState {
 
 export type EngineEvent =
   | { readonly type: 'ready'; readonly serverAddress: string; readonly caFingerprint: string }
-  | { readonly type: 'files'; readonly files: readonly PublicFileEntry[] }
+  /** `missing`: the public folder, which could not be listed (it is not there, or not a folder). */
+  | { readonly type: 'files'; readonly files: readonly PublicFileEntry[]; readonly missing?: string }
   | { readonly type: 'received'; readonly entries: readonly ReceivedView[] }
   | { readonly type: 'settings'; readonly settings: Settings }
   | { readonly type: 'session-start'; readonly session: SessionView }
@@ -302,7 +305,7 @@ function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardS
     case 'ready':
       return { ...state, serverAddress: event.serverAddress, caFingerprint: event.caFingerprint, server: listening(state.server, event.serverAddress) };
     case 'files': {
-      const next = { ...state, files: event.files };
+      const next = { ...state, files: event.files, filesMissing: event.missing };
       return { ...next, cursor: { ...state.cursor, files: followName(visibleFiles(state), state.cursor.files, visibleFiles(next)) } };
     }
     case 'received':

@@ -223,6 +223,20 @@ describe('the dashboard', () => {
     expect(refused).not.toContain('request name:');
   }, 20_000);
 
+  it('says a public folder that is not there does not exist, rather than calling it empty', async () => {
+    const missing = join(root, 'no-such-public');
+    const engine = await DashboardEngine.start({ keystore, publicDir: missing, receivedDir: harness!.receivedDir, port: 0 });
+    const app = render(<App engine={engine} />);
+    try {
+      const deadline = Date.now() + 5_000;
+      while (!stripVTControlCharacters(app.lastFrame() ?? '').includes('does not exist') && Date.now() < deadline) await sleep(25);
+      expect(stripVTControlCharacters(app.lastFrame() ?? '').replace(/\s+/g, ' ')).toContain(`${missing} does not exist or is not a folder`);
+    } finally {
+      app.unmount();
+      await engine.close();
+    }
+  }, 20_000);
+
   it('shows the help on ?, closes it on Esc, and quits on q', async () => {
     await showing('public/: 2 files');
     await press('?');

@@ -307,6 +307,10 @@ describe('FilePicker', () => {
     ]);
     expect(frameOf(<FilePicker files={[]} cursor={0} focused filter="zzz" rows={10} width={80} />)).toContain('no file matches; Esc clears the filter');
     expect(frameOf(<FilePicker files={[]} cursor={0} focused filter="" rows={10} width={80} />)).toContain('the public folder is empty');
+    // A folder that is not there is not called empty.
+    const missing = flat(frameOf(<FilePicker files={[]} missing="/srv/pubic" cursor={0} focused filter="" rows={10} width={80} />));
+    expect(missing).toContain('/srv/pubic does not exist or is not a folder: nothing to serve');
+    expect(missing).not.toContain('empty');
   });
 
   it('cuts a long name in the middle, keeping its folder and its extension', () => {
