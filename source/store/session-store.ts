@@ -1,14 +1,24 @@
 /**
  * The store folder as a whole: reading a transcript back (a torn last line, left
- * by a crash or read mid-write, marks the session incomplete rather than failing),
- * listing sessions newest first, finding one by id or prefix, and keeping only
- * the newest N.
+ * by a crash or read mid-write, marks the session incomplete rather than failing;
+ * a metadata line without the fields its readers use is refused here, so that
+ * none of them meets it), listing sessions newest first, finding one by id or
+ * prefix, and keeping only the newest N.
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttackEvent, PeerEvent } from '../protocol/events.js';
+import { errorCode } from '../files/folder-tree.js';
 import { bytesReviver } from './json-bytes.js';
-import { TRANSCRIPT_EXTENSION, type TranscriptConnection, type TranscriptLine, type TranscriptMeta, type TranscriptOutcome } from './transcript.js';
+import {
+  TRANSCRIPT_EXTENSION,
+  TRANSCRIPT_KINDS,
+  type TranscriptConnection,
+  type TranscriptKind,
+  type TranscriptLine,
+  type TranscriptMeta,
+  type TranscriptOutcome,
+} from './transcript.js';
 
 export const DEFAULT_KEEP = 200;
 
@@ -34,7 +44,50 @@ export class StoreError extends Error {
   override readonly name = 'StoreError';
 }
 
-/** Parses a transcript's text; only the metadata line is required. */
+/** What one field of a metadata line must be, in words for an error, and whether it may be left out. */
+interface MetaField {
+  readonly expected: string;
+  readonly valid: (value: unknown) => boolean;
+  readonly optional?: true;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+function isRequest(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { op, name } = value as { op?: unknown; name?: unknown };
+  return (op === 'GET' || op === 'LIST') && (name === undefined || isString(name));
+}
+
+/** Every field of TranscriptMeta but its type, as history, replay and export read it. */
+const META_FIELDS: Readonly<Record<Exclude<keyof TranscriptMeta, 'type'>, MetaField>> = {
+  id: { expected: 'a string', valid: isString },
+  version: { expected: 'a string', valid: isString },
+  startedAt: { expected: 'a date and time', valid: (value) => isString(value) && !Number.isNaN(Date.parse(value)) },
+  kind: { expected: `one of ${TRANSCRIPT_KINDS.join(', ')}`, valid: (value) => TRANSCRIPT_KINDS.includes(value as TranscriptKind) },
+  roles: { expected: 'a list of strings', valid: (value) => Array.isArray(value) && value.every(isString) },
+  mode: { expected: 'a string', valid: isString },
+  client: { expected: 'a string', valid: isString, optional: true },
+  server: { expected: 'a string', valid: isString, optional: true },
+  request: { expected: '{"op": "GET" or "LIST", "name": a string}', valid: isRequest, optional: true },
+  verify: { expected: 'true or false', valid: (value) => typeof value === 'boolean', optional: true },
+};
+
+/** The first line as metadata, or an error naming the file and the first field missing or of the wrong type. */
+function metaOf(path: string, value: unknown): TranscriptMeta {
+  if (typeof value !== 'object' || value === null || (value as { type?: unknown }).type !== 'meta') {
+    throw new StoreError(`${path}: the first line is not a transcript's metadata`);
+  }
+  for (const [name, field] of Object.entries(META_FIELDS)) {
+    const given = (value as Record<string, unknown>)[name];
+    if (given === undefined && field.optional) continue;
+    if (given === undefined) throw new StoreError(`${path}: the metadata has no "${name}"`);
+    if (!field.valid(given)) throw new StoreError(`${path}: the metadata's "${name}" is ${JSON.stringify(given).slice(0, 40)}, not ${field.expected}`);
+  }
+  return value as TranscriptMeta;
+}
+
+/** Parses a transcript's text; only the metadata line is required, with every field its readers use. */
 export function parseTranscript(path: string, text: string): Transcript {
   // A last line without its newline may be cut short: only whole lines count.
   const rows = text.split('\n');
@@ -51,11 +104,14 @@ export function parseTranscript(path: string, text: string): Transcript {
     } catch {
       throw new StoreError(`${path}: line ${index + 1} is not JSON`);
     }
-    const object = value as { type?: string; event?: PeerEvent | AttackEvent };
     if (index === 0) {
-      if (object.type !== 'meta') throw new StoreError(`${path}: the first line is not a transcript's metadata`);
-      meta = value as TranscriptMeta;
-    } else if (object.type === 'outcome') {
+      meta = metaOf(path, value);
+      continue;
+    }
+    // A later line that is JSON but no object is no event either.
+    if (typeof value !== 'object' || value === null) continue;
+    const object = value as { type?: string; event?: PeerEvent | AttackEvent };
+    if (object.type === 'outcome') {
       outcome = value as TranscriptOutcome;
     } else if (object.type === 'connection') {
       connection = value as TranscriptConnection;
@@ -80,16 +136,20 @@ async function transcriptFiles(storeDir: string): Promise<string[]> {
   return names.filter((name) => name.endsWith(TRANSCRIPT_EXTENSION)).sort();
 }
 
-/** Every session in the store, newest first; unreadable files are skipped. */
-export async function listSessions(storeDir: string): Promise<SessionSummary[]> {
+/**
+ * Every session in the store, newest first. A file that does not read as a
+ * transcript is no session: it is left out, and `onSkipped` is told which file
+ * and why, so that one bad file costs the list that file alone.
+ */
+export async function listSessions(storeDir: string, onSkipped: (problem: string) => void = () => {}): Promise<SessionSummary[]> {
   const summaries: SessionSummary[] = [];
   for (const name of (await transcriptFiles(storeDir)).reverse()) {
     const path = join(storeDir, name);
     try {
       const { meta, outcome, complete } = await readTranscript(path);
       summaries.push({ id: meta.id, path, meta, ...(outcome ? { outcome } : {}), complete });
-    } catch {
-      // A file that is not a transcript is not a session.
+    } catch (error) {
+      onSkipped(error instanceof StoreError ? error.message : `${path}: cannot be read (${errorCode(error) ?? (error as Error).message})`);
     }
   }
   return summaries;

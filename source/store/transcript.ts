@@ -36,7 +36,9 @@ export const FILE_DATA_STREAMS = {
   server: { sent: 'server sent FILE_DATA', received: 'server received FILE_DATA' },
 } as const;
 
-export type TranscriptKind = 'dashboard' | 'client' | 'server' | 'relay' | 'demo';
+/** The programs that keep transcripts. */
+export const TRANSCRIPT_KINDS = ['dashboard', 'client', 'server', 'relay', 'demo'] as const;
+export type TranscriptKind = (typeof TRANSCRIPT_KINDS)[number];
 
 export interface TranscriptMeta {
   readonly type: 'meta';

@@ -1,0 +1,108 @@
+/**
+ * Reading the store back when a file in it is not what a transcript should be: a
+ * metadata line that lacks a field or has one of the wrong type is refused where
+ * the transcript is read, naming the file and the field, so that history skips
+ * that file and says so, and replay and export say what is wrong instead of failing
+ * somewhere inside.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sessionLine } from '../../source/store/session-line.js';
+import { findSession, listSessions, parseTranscript, StoreError } from '../../source/store/session-store.js';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tls-tui-session-store-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const META = {
+  type: 'meta',
+  id: '20260101-000000000-client-abcdef',
+  version: '0.1.0',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  kind: 'client',
+  roles: ['client'],
+  mode: 'off',
+} as const;
+
+const transcriptText = (meta: object): string => `${JSON.stringify(meta)}\n`;
+
+describe('a metadata line', () => {
+  it('without request, verify, client or server reads: those are optional', () => {
+    const transcript = parseTranscript('store/a.jsonl', transcriptText(META));
+    expect(transcript.meta).toEqual(META);
+    expect(transcript.complete).toBe(false);
+  });
+
+  it.each(['id', 'version', 'startedAt', 'kind', 'roles', 'mode'])('without "%s" is refused, naming the file and the field', (field) => {
+    const { [field as keyof typeof META]: _left, ...rest } = META;
+    expect(() => parseTranscript('store/a.jsonl', transcriptText(rest))).toThrow(new StoreError(`store/a.jsonl: the metadata has no "${field}"`));
+  });
+
+  it.each([
+    ['id', 7, 'a string'],
+    ['startedAt', 'yesterday', 'a date and time'],
+    ['startedAt', 1767225600000, 'a date and time'],
+    ['kind', 'laptop', 'one of dashboard, client, server, relay, demo'],
+    ['roles', 'client', 'a list of strings'],
+    ['roles', [1], 'a list of strings'],
+    ['mode', null, 'a string'],
+    ['client', 4041, 'a string'],
+    ['request', { op: 'PUT' }, '{"op": "GET" or "LIST", "name": a string}'],
+    ['request', { op: 'GET', name: 3 }, '{"op": "GET" or "LIST", "name": a string}'],
+    ['verify', 'yes', 'true or false'],
+  ])('with "%s" set to %j is refused, saying what it should be', (field, value, expected) => {
+    const text = transcriptText({ ...META, [field]: value });
+    expect(() => parseTranscript('store/a.jsonl', text)).toThrow(new StoreError(`store/a.jsonl: the metadata's "${field}" is ${JSON.stringify(value)}, not ${expected}`));
+  });
+
+  it.each(['null', '[]', '"meta"', '5'])('that is JSON but no object (%s) is refused as no metadata', (line) => {
+    expect(() => parseTranscript('store/a.jsonl', `${line}\n`)).toThrow(new StoreError("store/a.jsonl: the first line is not a transcript's metadata"));
+  });
+
+  it('is followed by lines that are JSON but no object without harm: they are not events', () => {
+    expect(parseTranscript('store/a.jsonl', `${transcriptText(META)}null\n7\n`).lines).toEqual([]);
+  });
+});
+
+describe('a store with one transcript whose metadata is incomplete', () => {
+  const good = { ...META, id: '20260101-000000002-client-abcdef', request: { op: 'GET', name: 'hello.txt' } };
+
+  beforeEach(async () => {
+    // The two files of the report: one without "mode", one with nothing but its id.
+    const { mode: _mode, ...withoutMode } = { ...META, version: '0.0.9' };
+    await writeFile(join(dir, '20260101-000000000-client-abcdef.jsonl'), transcriptText(withoutMode));
+    await writeFile(join(dir, '20260101-000000001-client-abcdef.jsonl'), transcriptText({ type: 'meta', id: '20260101-000000001-client-abcdef' }));
+    await writeFile(join(dir, `${good.id}.jsonl`), transcriptText(good));
+  });
+
+  it('lists the other sessions, each line whole, and tells which files it skipped and why', async () => {
+    const skipped: string[] = [];
+    const sessions = await listSessions(dir, (problem) => skipped.push(problem));
+    expect(sessions.map((session) => session.id)).toEqual([good.id]);
+    expect(sessionLine(sessions[0]!).split(/ {2,}/)).toEqual(['2026-01-01 00:00:00', 'client', 'GET hello.txt', 'off', 'incomplete']);
+    expect(skipped).toEqual([
+      `${join(dir, '20260101-000000001-client-abcdef.jsonl')}: the metadata has no "version"`,
+      `${join(dir, '20260101-000000000-client-abcdef.jsonl')}: the metadata has no "mode"`,
+    ]);
+  });
+
+  it('refuses to replay or export the bad one, naming the file and the field', async () => {
+    await rm(join(dir, `${good.id}.jsonl`));
+    await expect(findSession(dir, 'last')).rejects.toThrow(new StoreError(`${join(dir, '20260101-000000001-client-abcdef.jsonl')}: the metadata has no "version"`));
+    await expect(findSession(dir, '20260101-000000000')).rejects.toThrow(/000000000-client-abcdef\.jsonl: the metadata has no "mode"$/);
+  });
+
+  it('tells of a file it cannot read at all, and still lists the rest', async () => {
+    await writeFile(join(dir, '20260101-000000003-client-abcdef.jsonl'), 'not json\n');
+    const skipped: string[] = [];
+    expect(await listSessions(dir, (problem) => skipped.push(problem))).toHaveLength(1);
+    expect(skipped[0]).toBe(`${join(dir, '20260101-000000003-client-abcdef.jsonl')}: line 1 is not JSON`);
+  });
+});
