@@ -5,7 +5,7 @@
  * identity; a corrupt file stops the program with a message that names it.
  */
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ let root: string;
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'tls-tui-keys-'));
+  // The server refuses a public folder that holds the keystore, so it serves one of its own.
+  await mkdir(join(root, 'public'));
 });
 
 afterEach(async () => {
@@ -37,10 +39,10 @@ async function readmeVerifyCommands(): Promise<string> {
 
 describe('the keystore from the command line', () => {
   it('two servers started at once on an empty folder end up with one consistent keystore', async () => {
-    await writeFile(join(root, 'placeholder'), '');
+    await writeFile(join(root, 'public', 'placeholder'), '');
     const [first, second] = await Promise.all([
-      startServer(['--public', '.', '--keystore', 'keystore'], root),
-      startServer(['--public', '.', '--keystore', 'keystore'], root),
+      startServer(['--public', 'public', '--keystore', 'keystore'], root),
+      startServer(['--public', 'public', '--keystore', 'keystore'], root),
     ]);
     try {
       for (const server of [first, second]) {
@@ -64,7 +66,7 @@ describe('the keystore from the command line', () => {
     const again = await runCli(['client', '--port', '1', '--file', 'x', '--keystore', 'fresh'], root);
     expect(again.stdout).not.toContain('keystore:');
     // Both of the demo's peers use the one keystore: nothing to warn about.
-    const demo = await runCli(['demo', '--keystore', 'own', '--public', '.'], root);
+    const demo = await runCli(['demo', '--keystore', 'own', '--public', 'public'], root);
     expect(demo.stdout).toContain(`keystore: generated 18 files in ${join(root, 'own')}`);
     expect(demo.stdout).not.toContain(HINT);
   }, 60_000);
@@ -108,7 +110,7 @@ describe('the keystore from the command line', () => {
     expect((await runCli(['keys', '--keystore', 'keystore'], root)).code).toBe(0);
     const certificate = join(root, 'keystore', 'server', 'server.cert');
     await writeFile(certificate, 'not a certificate\n');
-    const result = await runCli(['server', '--port', '0', '--public', '.', '--keystore', 'keystore'], root);
+    const result = await runCli(['server', '--port', '0', '--public', 'public', '--keystore', 'keystore'], root);
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(certificate);
     expect(result.stderr).toContain('tls-tui keys --regenerate');
