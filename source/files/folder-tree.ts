@@ -6,9 +6,9 @@
  * resolves to a regular file inside the same folder. Symbolically linked folders are
  * never entered, so a link cannot make a listing leave the folder or loop.
  */
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { checkName, compareNames, isAcceptableName, NameRefusal } from './names.js';
 
 export interface FolderFile {
@@ -24,6 +24,31 @@ export interface FolderFile {
 export function errorCode(error: unknown): string | undefined {
   if (error instanceof Error && 'code' in error && typeof error.code === 'string') return error.code;
   return undefined;
+}
+
+/**
+ * Makes `path` a folder, with any folders above it that are missing, one at a time.
+ * Node's own recursive mkdir never returns on some paths (under /proc it retries for
+ * ever), and it names a folder deep inside when something above is not a folder.
+ */
+export async function makeFolders(path: string, mode?: number): Promise<void> {
+  const missing: string[] = [];
+  for (let current = resolve(path); ; current = dirname(current)) {
+    const stats = await stat(current).catch((error: unknown) => {
+      // Not there, or something above it is a file: which one, the walk up finds.
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
+      throw new Error(`cannot reach the folder ${current}: ${errorCode(error) ?? String(error)}`);
+    });
+    if (stats?.isDirectory()) break;
+    if (stats !== undefined) throw new Error(`${current} is not a folder`);
+    missing.push(current);
+    if (dirname(current) === current) break;
+  }
+  for (const folder of missing.reverse()) {
+    await mkdir(folder, mode).catch((error: unknown) => {
+      if (errorCode(error) !== 'EEXIST') throw new Error(`cannot create the folder ${folder}: ${errorCode(error) ?? String(error)}`);
+    });
+  }
 }
 
 /** Whether `candidate` is strictly inside `folder`; both must already be real paths. */

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes, Sha256 } from '../crypto/hash.js';
 import { toHex } from '../crypto/bytes.js';
 import { checkName, NameRefusal } from './names.js';
-import { collectRegularFiles, errorCode, isInsideFolder } from './folder-tree.js';
+import { collectRegularFiles, errorCode, isInsideFolder, makeFolders } from './folder-tree.js';
 
 export interface ReceivedEntry {
   readonly name: string;
@@ -62,7 +62,7 @@ export class ReceivedFile {
   static async create(receivedDir: string, name: string): Promise<ReceivedFile> {
     const parts = checkName(name);
     const folder = resolve(receivedDir);
-    await mkdir(folder, { recursive: true });
+    await makeFolders(folder);
     const temporaryPath = join(folder, `${TEMPORARY_PREFIX}${process.pid}-${toHex(randomBytes(8))}.part`);
     const handle = await open(temporaryPath, 'wx', 0o644);
     return new ReceivedFile(folder, name, parts, temporaryPath, handle);

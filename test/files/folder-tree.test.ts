@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectRegularFiles, errorCode, isInsideFolder, nameInsideFolder, refusalOfResolvedName } from '../../source/files/folder-tree.js';
+import { collectRegularFiles, errorCode, isInsideFolder, makeFolders, nameInsideFolder, refusalOfResolvedName } from '../../source/files/folder-tree.js';
 
 let temporaryDirs: string[] = [];
 
@@ -49,5 +49,33 @@ describe('collectRegularFiles', () => {
     await symlink('..', join(folder, 'sub', 'up'));
     const files = await collectRegularFiles(folder);
     expect(files.map((file) => [file.name, file.path, file.stats.size])).toEqual([['sub/file.txt', join(folder, 'sub', 'file.txt'), 1]]);
+  });
+});
+
+describe('makeFolders', () => {
+  const temporaryDir = async (): Promise<string> => {
+    const dir = await realpath(await mkdtemp(join(tmpdir(), 'tls-tui-folders-')));
+    temporaryDirs.push(dir);
+    return dir;
+  };
+
+  it('makes a folder and every missing folder above it, and leaves an existing one be', async () => {
+    const root = await temporaryDir();
+    const deep = join(root, 'a', 'b', 'c');
+    await makeFolders(deep);
+    expect((await stat(deep)).isDirectory()).toBe(true);
+    await expect(makeFolders(deep)).resolves.toBeUndefined();
+  });
+
+  it('names the file that stands where a folder should be', async () => {
+    const root = await temporaryDir();
+    await writeFile(join(root, 'plain'), 'x');
+    await expect(makeFolders(join(root, 'plain'))).rejects.toThrow(`${join(root, 'plain')} is not a folder`);
+    await expect(makeFolders(join(root, 'plain', 'below', 'more'))).rejects.toThrow(`${join(root, 'plain')} is not a folder`);
+  });
+
+  // Node's recursive mkdir never returns on this path (Node 20): this one must, with the reason.
+  it.runIf(process.platform === 'linux')('fails at once where no folder can be made, under /proc', async () => {
+    await expect(makeFolders('/proc/tls-tui-no-such/x')).rejects.toThrow('cannot create the folder /proc/tls-tui-no-such: ENOENT');
   });
 });
