@@ -3,14 +3,15 @@
  * by a crash or read mid-write, marks the session incomplete rather than failing;
  * a metadata line without the fields its readers use is refused here, so that
  * none of them meets it), listing sessions newest first, finding one by id or
- * prefix, and keeping only the newest N.
+ * prefix, and keeping only the newest N, but never one still being written.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttackEvent, PeerEvent } from '../protocol/events.js';
 import { errorCode } from '../files/folder-tree.js';
 import { bytesReviver } from './json-bytes.js';
 import {
+  TOUCH_INTERVAL_MS,
   TRANSCRIPT_EXTENSION,
   TRANSCRIPT_KINDS,
   type TranscriptConnection,
@@ -164,10 +165,37 @@ export async function findSession(storeDir: string, query: string): Promise<Tran
   return readTranscript(join(storeDir, `${matches.includes(query) ? query : matches[0]}${TRANSCRIPT_EXTENSION}`));
 }
 
-/** Removes the oldest transcripts beyond the newest `keep`; returns how many went. */
+/**
+ * How long after its last change a transcript without its outcome still counts as
+ * being written. Its writer touches it every TOUCH_INTERVAL_MS while the session
+ * runs, so six touches missed mean the writer is gone (its program crashed or was
+ * killed), with room for an event loop held up a while by a key or a large file.
+ */
+export const IN_PROGRESS_MS = 6 * TOUCH_INTERVAL_MS;
+
+/** Whether a transcript may still be written to: changed lately, and without its outcome (or not yet readable at all). */
+async function inProgress(path: string): Promise<boolean> {
+  const modified = await stat(path).then(({ mtimeMs }) => mtimeMs, () => undefined);
+  if (modified === undefined || Date.now() - modified >= IN_PROGRESS_MS) return false;
+  return readTranscript(path).then(
+    (transcript) => !transcript.complete,
+    () => true,
+  );
+}
+
+/**
+ * Removes the oldest transcripts beyond the newest `keep`; returns how many went.
+ * One still being written stays, however many are newer: removed, its writer
+ * would write the rest of the session into a file without a name, lost to
+ * history and replay.
+ */
 export async function applyRetention(storeDir: string, keep = DEFAULT_KEEP): Promise<number> {
   const names = await transcriptFiles(storeDir);
-  const excess = names.slice(0, Math.max(0, names.length - keep));
-  await Promise.all(excess.map((name) => rm(join(storeDir, name), { force: true })));
-  return excess.length;
+  const removable: string[] = [];
+  for (const name of names.slice(0, Math.max(0, names.length - keep))) {
+    const path = join(storeDir, name);
+    if (!(await inProgress(path))) removable.push(path);
+  }
+  await Promise.all(removable.map((path) => rm(path, { force: true })));
+  return removable.length;
 }

@@ -8,7 +8,7 @@
  * so a 1 GiB transfer leaves a transcript of kilobytes. The session keys are
  * kept, so a replay can show decrypted records: store/ holds demo secrets.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, futimesSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Alert } from '../protocol/alerts.js';
@@ -25,6 +25,13 @@ export const FILE_DATA_WHOLE_BYTES = 32 * 1024;
 export const FILE_DATA_BYTES_KEPT = 256;
 /** Progress lines kept per role: about one per 5 % of a transfer. */
 const PROGRESS_STEPS = 20;
+/**
+ * How often a writer touches its open transcript, written to or not. When a file was
+ * last written says little of whether its session still runs: a transfer keeps few
+ * of its events (a relay none of them), and a session in step mode may wait for
+ * minutes. The touch says it, so that pruning can leave the file alone.
+ */
+export const TOUCH_INTERVAL_MS = 10_000;
 
 /** A peer's streams by role and action ("client sent"…), and the names their FILE_DATA records are counted under. */
 const STREAMS = {
@@ -100,6 +107,7 @@ export class TranscriptWriter {
   #bytes = 0;
 
   readonly #onError: (error: Error) => void;
+  readonly #touching: NodeJS.Timeout;
 
   private constructor(path: string, id: string, startedAt: number, fd: number, onError: (error: Error) => void) {
     this.path = path;
@@ -107,6 +115,8 @@ export class TranscriptWriter {
     this.#startedAt = startedAt;
     this.#fd = fd;
     this.#onError = onError;
+    // Unreferenced: an open transcript never keeps its program running.
+    this.#touching = setInterval(() => this.#touch(), TOUCH_INTERVAL_MS).unref();
   }
 
   /**
@@ -162,8 +172,21 @@ export class TranscriptWriter {
     if (error !== undefined) this.#onError(error);
   }
 
+  /** Marks the file as still being written (TOUCH_INTERVAL_MS). */
+  #touch(): void {
+    if (this.#fd === undefined) return;
+    const now = new Date();
+    try {
+      // On the descriptor, not the name: whatever happened to the name, this is the file being written.
+      futimesSync(this.#fd, now, now);
+    } catch {
+      // A file system that refuses times costs only the mark; the session and its transcript go on.
+    }
+  }
+
   /** Stops writing: the file stays as it is, readable up to its last whole line. */
   #close(): Error | undefined {
+    clearInterval(this.#touching);
     const fd = this.#fd;
     this.#fd = undefined;
     if (fd === undefined) return undefined;

@@ -3,14 +3,18 @@
  * metadata line that lacks a field or has one of the wrong type is refused where
  * the transcript is read, naming the file and the field, so that history skips
  * that file and says so, and replay and export say what is wrong instead of failing
- * somewhere inside.
+ * somewhere inside. And trimming the store while other programs write to it: a
+ * transcript still being written stays, whatever its age, with real files and
+ * their modification times.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sessionLine } from '../../source/store/session-line.js';
-import { findSession, listSessions, parseTranscript, StoreError } from '../../source/store/session-store.js';
+import { applyRetention, findSession, IN_PROGRESS_MS, listSessions, parseTranscript, StoreError } from '../../source/store/session-store.js';
+import { TranscriptWriter } from '../../source/store/transcript.js';
+import { NOW } from '../support/identities.js';
 
 let dir: string;
 
@@ -104,5 +108,50 @@ describe('a store with one transcript whose metadata is incomplete', () => {
     const skipped: string[] = [];
     expect(await listSessions(dir, (problem) => skipped.push(problem))).toHaveLength(1);
     expect(skipped[0]).toBe(`${join(dir, '20260101-000000003-client-abcdef.jsonl')}: line 1 is not JSON`);
+  });
+});
+
+describe('retention while sessions run', () => {
+  const open = (secondsAfterNow: number) => TranscriptWriter.open(dir, { kind: 'client', roles: ['client'], mode: 'off' }, new Date(NOW + secondsAfterNow * 1000));
+  const files = async () => (await readdir(dir)).sort();
+  /** Sets a file's modification time, as if it was last written `secondsAgo` seconds ago. */
+  const lastWritten = (writer: TranscriptWriter, secondsAgo: number) => utimes(writer.path, new Date(), new Date(Date.now() - secondsAgo * 1000));
+
+  it('never removes a transcript still being written, however many sessions end after it started', async () => {
+    const long = open(0);
+    // A long transfer keeps few of its events: its transcript may go unwritten for a while.
+    await lastWritten(long, 30);
+    const quick = [1, 2, 3, 4].map(open);
+    for (const [index, writer] of quick.entries()) {
+      writer.finish({ ok: true });
+      await lastWritten(writer, 10 - index);
+      await applyRetention(dir, 2);
+    }
+    expect(await files()).toEqual([long, quick[2]!, quick[3]!].map((writer) => `${writer.id}.jsonl`));
+    await lastWritten(long, IN_PROGRESS_MS / 1000 - 5);
+    expect(await applyRetention(dir, 2)).toBe(0);
+    long.finish({ ok: true });
+  });
+
+  it('removes a transcript without an outcome untouched for longer than the window: its program crashed', async () => {
+    const crashed = open(0);
+    const later = [1, 2].map(open);
+    for (const writer of later) writer.finish({ ok: true });
+    await lastWritten(crashed, IN_PROGRESS_MS / 1000 + 5);
+    expect(await applyRetention(dir, 2)).toBe(1);
+    expect(await files()).toEqual(later.map((writer) => `${writer.id}.jsonl`));
+    crashed.finish({ ok: false });
+  });
+
+  it('removes a finished transcript written to a moment ago, and leaves one being created (still empty)', async () => {
+    const finished = open(0);
+    finished.finish({ ok: true });
+    await writeFile(join(dir, '20260101-000000000-client-000000.jsonl'), '');
+    const later = [1, 2].map(open);
+    for (const writer of later) writer.finish({ ok: true });
+    await utimes(join(dir, '20260101-000000000-client-000000.jsonl'), new Date(), new Date(Date.now() - 20_000));
+    await lastWritten(finished, 20);
+    expect(await applyRetention(dir, 2)).toBe(1);
+    expect(await files()).toEqual(['20260101-000000000-client-000000.jsonl', ...later.map((writer) => `${writer.id}.jsonl`)]);
   });
 });

@@ -5,13 +5,13 @@
  * transcript; retention keeps exactly the newest N.
  */
 import { writeSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PeerEvent } from '../../source/protocol/events.js';
 import { applyRetention, findSession, listSessions, parseTranscript, readTranscript } from '../../source/store/session-store.js';
-import { TranscriptWriter } from '../../source/store/transcript.js';
+import { TOUCH_INTERVAL_MS, TranscriptWriter } from '../../source/store/transcript.js';
 import { type DashboardState, dashboardReducer, type EngineEvent, initialState } from '../../source/ui/dashboard-state.js';
 import { replayEvents } from '../../source/ui/replay.js';
 import { NOW, testPki, type TestPki } from '../support/identities.js';
@@ -144,6 +144,25 @@ describe('transcripts', () => {
     const writers = Array.from({ length: 50 }, () => TranscriptWriter.open(dir, { kind: 'server', roles: ['server'], mode: 'off' }, new Date(NOW)));
     expect(new Set(writers.map((writer) => writer.path)).size).toBe(50);
     for (const writer of writers) writer.finish({ ok: true });
+  });
+
+  it('are touched while open, written to or not, so that pruning can tell a running session from a crashed one', async () => {
+    // Only the interval is faked: the file's times are real.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const writer = TranscriptWriter.open(dir, { kind: 'client', roles: ['client'], mode: 'off' }, new Date(NOW));
+      // In whole seconds, which file times hold exactly.
+      const anHourAgo = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
+      await utimes(writer.path, anHourAgo, anHourAgo);
+      vi.advanceTimersByTime(TOUCH_INTERVAL_MS);
+      expect(Date.now() - (await stat(writer.path)).mtimeMs).toBeLessThan(TOUCH_INTERVAL_MS);
+      writer.finish({ ok: true });
+      await utimes(writer.path, anHourAgo, anHourAgo);
+      vi.advanceTimersByTime(3 * TOUCH_INTERVAL_MS);
+      expect((await stat(writer.path)).mtimeMs).toBe(anHourAgo.getTime());
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('retention keeps exactly the newest N', async () => {
