@@ -3,7 +3,7 @@
  * by a crash or read mid-write, marks the session incomplete rather than failing;
  * a metadata line without the fields its readers use is refused here, so that
  * none of them meets it), listing sessions newest first, finding one by id or
- * prefix, and keeping only the newest N, but never one still being written.
+ * prefix, and keeping only the N changed last, but never one still being written.
  */
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -173,10 +173,9 @@ export async function findSession(storeDir: string, query: string): Promise<Tran
  */
 export const IN_PROGRESS_MS = 6 * TOUCH_INTERVAL_MS;
 
-/** Whether a transcript may still be written to: changed lately, and without its outcome (or not yet readable at all). */
-async function inProgress(path: string): Promise<boolean> {
-  const modified = await stat(path).then(({ mtimeMs }) => mtimeMs, () => undefined);
-  if (modified === undefined || Date.now() - modified >= IN_PROGRESS_MS) return false;
+/** Whether a transcript last changed at `modified` may still be written to: lately, and it has no outcome (or cannot be read yet). */
+async function inProgress(path: string, modified: number): Promise<boolean> {
+  if (Date.now() - modified >= IN_PROGRESS_MS) return false;
   return readTranscript(path).then(
     (transcript) => !transcript.complete,
     () => true,
@@ -184,17 +183,27 @@ async function inProgress(path: string): Promise<boolean> {
 }
 
 /**
- * Removes the oldest transcripts beyond the newest `keep`; returns how many went.
- * One still being written stays, however many are newer: removed, its writer
- * would write the rest of the session into a file without a name, lost to
- * history and replay.
+ * Removes the transcripts beyond the `keep` changed last; returns how many went.
+ * They rank by their last change, not their start, so that a long session that has
+ * just ended counts among the newest rather than going first. One still being
+ * written stays, however many are newer: removed, its writer would write the rest
+ * of the session into a file without a name, lost to history and replay.
  */
 export async function applyRetention(storeDir: string, keep = DEFAULT_KEEP): Promise<number> {
   const names = await transcriptFiles(storeDir);
-  const removable: string[] = [];
-  for (const name of names.slice(0, Math.max(0, names.length - keep))) {
+  if (names.length <= keep) return 0;
+  const files: { readonly path: string; readonly modified: number }[] = [];
+  for (const name of names) {
     const path = join(storeDir, name);
-    if (!(await inProgress(path))) removable.push(path);
+    // A file another program removed meanwhile is left out.
+    const modified = await stat(path).then(({ mtimeMs }) => mtimeMs, () => undefined);
+    if (modified !== undefined) files.push({ path, modified });
+  }
+  // The sort is stable: files changed at the same moment stay in the order they started.
+  files.sort((a, b) => a.modified - b.modified);
+  const removable: string[] = [];
+  for (const file of files.slice(0, Math.max(0, files.length - keep))) {
+    if (!(await inProgress(file.path, file.modified))) removable.push(file.path);
   }
   await Promise.all(removable.map((path) => rm(path, { force: true })));
   return removable.length;

@@ -133,6 +133,18 @@ describe('retention while sessions run', () => {
     long.finish({ ok: true });
   });
 
+  it('keeps a long session that has just ended: the newest are those written last, not those started last', async () => {
+    const long = open(0);
+    const quick = [1, 2, 3, 4].map(open);
+    for (const [index, writer] of quick.entries()) {
+      writer.finish({ ok: true });
+      await lastWritten(writer, 10 - index);
+    }
+    long.finish({ ok: true });
+    expect(await applyRetention(dir, 2)).toBe(3);
+    expect(await files()).toEqual([long, quick[3]!].map((writer) => `${writer.id}.jsonl`));
+  });
+
   it('removes a transcript without an outcome untouched for longer than the window: its program crashed', async () => {
     const crashed = open(0);
     const later = [1, 2].map(open);
