@@ -4,7 +4,8 @@
  * CA and the forged, self-signed, expired and wrong-name certificates the attack
  * modes show). It lives in a folder (default `./keystore`, layout in layout.ts);
  * opening it generates whatever is missing, in parallel where nothing depends on
- * it, and refuses anything present but wrong with a `KeystoreError`.
+ * it, and refuses anything present but wrong with a `KeystoreError` that says how
+ * to make it again.
  * Regenerating builds a complete new set beside the old one and swaps it in.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,7 +16,7 @@ import type { RsaPrivateKey } from '../crypto/rsa.js';
 import { type AttackerPaths, IDENTITY_FOLDERS, type IdentityPaths, keystoreLayout, layoutFiles } from './layout.js';
 import { type CertificatePlan, type SettledKey, Settler } from './settle.js';
 
-export { KeystoreError, REGENERATE_COMMAND } from './keystore-error.js';
+export { KeystoreError } from './keystore-error.js';
 export { describeKeystore, formatKeystore, type KeystoreEntry } from './describe.js';
 export { keystoreLayout } from './layout.js';
 
@@ -110,9 +111,9 @@ export async function openKeystore(dir: string, options: KeystoreOptions = {}): 
   const times = validityPeriods(options.now?.() ?? new Date());
   await mkdir(dir, { recursive: true, mode: FOLDER_MODE });
   await Promise.all(IDENTITY_FOLDERS.map((name) => mkdir(join(dir, name), { recursive: true, mode: FOLDER_MODE })));
-  const settler = new Settler();
+  const settler = new Settler(dir);
 
-  const caKey = settler.key(ca.key, [ca.pub, ca.cert, server.cert, client.cert, attacker.expired, attacker.wrongName]);
+  const caKey = settler.anchorKey(ca.key, ca.pub, [ca.cert, server.cert, client.cert, attacker.expired, attacker.wrongName]);
   const serverKey = settler.key(server.key, [server.pub, server.cert]);
   const clientKey = settler.key(client.key, [client.pub, client.cert]);
   const attackerKey = settler.key(attacker.key, [attacker.pub, attacker.rogueCaServer, attacker.selfSigned, attacker.expired, attacker.wrongName]);

@@ -23,8 +23,8 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const fingerprints = async (): Promise<string[]> => {
-  const result = await runCli(['keys', '--keystore', 'keystore', '--json'], root);
+const fingerprints = async (keystore = 'keystore'): Promise<string[]> => {
+  const result = await runCli(['keys', '--keystore', keystore, '--json'], root);
   expect(result.code).toBe(0);
   return result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { fingerprint: string }).fingerprint);
 };
@@ -113,8 +113,26 @@ describe('the keystore from the command line', () => {
     const result = await runCli(['server', '--port', '0', '--public', 'public', '--keystore', 'keystore'], root);
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(certificate);
-    expect(result.stderr).toContain('tls-tui keys --regenerate');
+    expect(result.stderr).toContain(`Remove ${certificate} and run \`tls-tui keys --keystore ${join(root, 'keystore')}\``);
     expect(await readFile(certificate, 'utf8')).toBe('not a certificate\n');
+  });
+
+  it('a bad certificate in another keystore: the message names that keystore, and following it keeps its CA', async () => {
+    expect((await runCli(['keys', '--keystore', 'other'], root)).code).toBe(0);
+    const before = await fingerprints('other');
+    const certificate = join(root, 'other', 'client', 'client.cert');
+    await writeFile(certificate, '\n', { flag: 'a' });
+    const result = await runCli(['client', '--port', '1', '--file', 'hello.txt', '--keystore', 'other'], root);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain(`Remove ${certificate} and run \`tls-tui keys --keystore ${join(root, 'other')}\``);
+    expect(result.stderr).not.toContain('--regenerate');
+    await rm(certificate);
+    // From another folder, as the advice names the keystore in full.
+    expect((await runCli(['keys', '--keystore', join(root, 'other')], tmpdir())).code).toBe(0);
+    const after = await fingerprints('other');
+    expect(after[0]).toBe(before[0]);
+    expect(after[2]).not.toBe(before[2]);
+    expect(after.filter((_, index) => index !== 2)).toEqual(before.filter((_, index) => index !== 2));
   });
 
   it('stops with exit code 4 when a key cannot be read', async () => {

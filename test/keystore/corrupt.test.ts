@@ -100,9 +100,11 @@ const common: Record<string, Corruption> = {
   'a certificate signed by a different CA': () => certificateSignedByAnotherCa(),
 };
 
-const cases: Array<{ file: string; corruptions: Record<string, Corruption> }> = [
+/** What the message tells the person to run, for the keystore in `dir`: only the CA's key needs a new keystore. */
+const cases: Array<{ file: string; advice: (dir: string) => string; corruptions: Record<string, Corruption> }> = [
   {
     file: 'ca/ca.key',
+    advice: (dir) => `tls-tui keys --regenerate --keystore ${dir}`,
     corruptions: {
       ...common,
       'a 1024-bit key': () => rsa1024.privateKey,
@@ -113,6 +115,7 @@ const cases: Array<{ file: string; corruptions: Record<string, Corruption> }> = 
   },
   {
     file: 'server/server.cert',
+    advice: (dir) => `Remove ${join(dir, 'server/server.cert')} and run \`tls-tui keys --keystore ${dir}\``,
     corruptions: {
       ...common,
       'a 1024-bit key': () => certificateWith1024BitKey(),
@@ -124,6 +127,7 @@ const cases: Array<{ file: string; corruptions: Record<string, Corruption> }> = 
   },
   {
     file: 'client/client.pub',
+    advice: (dir) => `Remove ${join(dir, 'client/client.pub')} and run \`tls-tui keys --keystore ${dir}\``,
     corruptions: {
       ...common,
       'a 1024-bit key': () => rsa1024.publicKey,
@@ -133,8 +137,8 @@ const cases: Array<{ file: string; corruptions: Record<string, Corruption> }> = 
   },
 ];
 
-describe.each(cases)('a corrupt $file', ({ file, corruptions }) => {
-  it.each(Object.entries(corruptions))('holding %s is refused by name, and nothing in the keystore changes', async (_, corrupt) => {
+describe.each(cases)('a corrupt $file', ({ file, advice, corruptions }) => {
+  it.each(Object.entries(corruptions))('holding %s is refused by name with what to do, and nothing in the keystore changes', async (_, corrupt) => {
     const copy = await copyOf(dir);
     const path = join(copy, file);
     await writeFile(path, corrupt(await readFile(path)));
@@ -143,7 +147,7 @@ describe.each(cases)('a corrupt $file', ({ file, corruptions }) => {
     const opening = openKeystore(copy);
     await expect(opening).rejects.toThrow(KeystoreError);
     await expect(opening).rejects.toThrow(path);
-    await expect(opening).rejects.toThrow('tls-tui keys --regenerate');
+    await expect(opening).rejects.toThrow(advice(copy));
     expect(await snapshot(copy)).toEqual(before);
   });
 });
@@ -163,7 +167,7 @@ describe('what the messages say', () => {
     const copy = await copyOf(dir);
     await writeFile(join(copy, 'client/client.pub'), keystore.server.key.publicKey.toPem());
     await expect(openKeystore(copy)).rejects.toThrow(
-      `${join(copy, 'client/client.pub')}: holds a public key that does not match the private key in ${join(copy, 'client/client.key')}. Run \`tls-tui keys --regenerate\``,
+      `${join(copy, 'client/client.pub')}: holds a public key that does not match the private key in ${join(copy, 'client/client.key')}. Remove ${join(copy, 'client/client.pub')} and run \`tls-tui keys --keystore ${copy}\` to derive it again from ${join(copy, 'client/client.key')}.`,
     );
   });
 

@@ -194,7 +194,7 @@ describe('opening an existing keystore', () => {
     await expect(opening).rejects.toThrow(KeystoreError);
     await expect(opening).rejects.toThrow(keyPath);
     await expect(opening).rejects.toThrow(join(copy, 'server/server.cert'));
-    await expect(opening).rejects.toThrow('tls-tui keys --regenerate');
+    await expect(opening).rejects.toThrow(`and run \`tls-tui keys --keystore ${copy}\``);
     await expect(access(keyPath)).rejects.toThrow(/ENOENT/);
   });
 
