@@ -3,7 +3,7 @@
  * validity, files, fingerprint), generating what is missing, or with
  * `--regenerate` makes a fresh set.
  */
-import { describeKeystore, formatKeystore, KeystoreError, openKeystore, regenerateKeystore } from '../keystore/keystore.js';
+import { describeKeystore, formatKeystore, KeystoreError, keystoreWarnings, openKeystore, regenerateKeystore } from '../keystore/keystore.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandOutput } from './output.js';
 
@@ -15,6 +15,7 @@ export async function runKeysCommand(options: { readonly keystore: string; reado
     else if (keystore.generated.length > 0) output.say(`generated ${keystore.generated.length} missing files in ${options.keystore}`);
     output.say(formatKeystore(entries, new Date()));
     for (const entry of entries) output.record({ type: 'identity', ...entry });
+    for (const warning of keystoreWarnings(keystore)) output.problem(warning);
     return EXIT.ok;
   } catch (error) {
     output.problem(error instanceof KeystoreError ? error.message : `cannot open the keystore in ${options.keystore}: ${(error as Error).message}`);

@@ -1,8 +1,9 @@
 /**
  * Opens the keystore for a command, turning a corrupt file into a clear message
- * (which names the file and how to regenerate it) and the local-failure exit code.
+ * (which names the file and how to make it again) and the local-failure exit code,
+ * and passing on what the person should know about a keystore that opened.
  */
-import { type Keystore, KeystoreError, openKeystore } from '../keystore/keystore.js';
+import { type Keystore, KeystoreError, keystoreWarnings, openKeystore } from '../keystore/keystore.js';
 import type { CommandOutput } from './output.js';
 
 export interface LoadOptions {
@@ -18,6 +19,7 @@ export async function loadKeystore(dir: string, output: CommandOutput, options: 
     if (options.peerElsewhere && keystore.generated.includes(keystore.ca.files.cert)) {
       output.say('keystore: this is a new CA, so only peers using this same keystore will trust it; for another machine, copy one keystore to both (README, "Server and client on two machines")');
     }
+    for (const warning of keystoreWarnings(keystore)) output.problem(warning);
     return keystore;
   } catch (error) {
     if (error instanceof KeystoreError) {

@@ -8,17 +8,18 @@
  * to make it again.
  * Regenerating builds a complete new set beside the old one and swaps it in.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Certificate } from '../crypto/certificate.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
 import { type AttackerPaths, IDENTITY_FOLDERS, type IdentityPaths, keystoreLayout, layoutFiles } from './layout.js';
+import { MOVED_ASIDE, removeLeftovers, stagingFolderName } from './leftovers.js';
 import { type CertificatePlan, type SettledKey, Settler } from './settle.js';
 
 export { KeystoreError } from './keystore-error.js';
 export { describeKeystore, formatKeystore, type KeystoreEntry } from './describe.js';
 export { keystoreLayout } from './layout.js';
+export { keystoreWarnings } from './warnings.js';
 
 export const DEMO_CA_NAME = 'tls-tui Demo CA';
 export const ROGUE_CA_NAME = 'Mallory Root CA';
@@ -57,6 +58,11 @@ export interface Keystore {
   readonly attacker: AttackerMaterial;
   /** The files this call created, in layout order. */
   readonly generated: readonly string[];
+  /**
+   * Folders an interrupted regeneration left holding the identity folders it had
+   * moved aside: kept, for the person to put back or remove (leftovers.ts).
+   */
+  readonly setAside: readonly string[];
 }
 
 export interface KeystoreOptions {
@@ -100,8 +106,8 @@ async function settleAll<T extends Record<string, Promise<unknown>>>(work: T): P
 }
 
 /**
- * Opens the keystore in `dir`, creating the folder (mode 0700) and generating any
- * missing file. Work is ordered so that concurrent openers agree: each key is
+ * Opens the keystore in `dir`, creating the folder (mode 0700), removing what
+ * interrupted runs left there and generating any missing file. Work is ordered so that concurrent openers agree: each key is
  * settled before its public key and certificates are derived from it, and each CA
  * (key and certificate) before anything it signs is issued.
  */
@@ -111,6 +117,7 @@ export async function openKeystore(dir: string, options: KeystoreOptions = {}): 
   const times = validityPeriods(options.now?.() ?? new Date());
   await mkdir(dir, { recursive: true, mode: FOLDER_MODE });
   await Promise.all(IDENTITY_FOLDERS.map((name) => mkdir(join(dir, name), { recursive: true, mode: FOLDER_MODE })));
+  const setAside = await removeLeftovers(dir);
   const settler = new Settler(dir);
 
   const caKey = settler.anchorKey(ca.key, ca.pub, [ca.cert, server.cert, client.cert, attacker.expired, attacker.wrongName]);
@@ -167,6 +174,7 @@ export async function openKeystore(dir: string, options: KeystoreOptions = {}): 
       files: attacker,
     },
     generated: layoutFiles(layout).filter((file) => created.has(file)),
+    setAside,
   };
 }
 
@@ -177,14 +185,14 @@ class StrandedFoldersError extends Error {
 
 /**
  * Replaces every key and certificate with a fresh set. The new set is generated
- * complete in `<dir>/.regenerate-<random>/` first, so a failure part way leaves
+ * complete in `<dir>/.regenerate-<pid>-<random>/` first, so a failure part way leaves
  * the old keystore in place; then each identity folder is swapped in. Files in
  * `dir` that are not identity folders (a README) are kept. Not meant to run while
  * another process is opening the same keystore.
  */
 export async function regenerateKeystore(dir: string, options: KeystoreOptions = {}): Promise<Keystore> {
   await mkdir(dir, { recursive: true, mode: FOLDER_MODE });
-  const staging = join(dir, `.regenerate-${randomBytes(6).toString('hex')}`);
+  const staging = join(dir, stagingFolderName());
   let keepStaging = false;
   try {
     await mkdir(staging, { mode: FOLDER_MODE });
@@ -207,7 +215,7 @@ export async function regenerateKeystore(dir: string, options: KeystoreOptions =
  * rethrows; if even that fails, it says where the old folders are.
  */
 async function swapIdentityFolders(dir: string, staging: string): Promise<void> {
-  const previous = join(staging, 'previous');
+  const previous = join(staging, MOVED_ASIDE);
   await mkdir(previous, { mode: FOLDER_MODE });
   const movedAside = new Set<string>();
   const movedIn = new Set<string>();

@@ -4,12 +4,12 @@
  * README's OpenSSL recipe verifies a certificate; `tls-tui keys` shows every
  * identity; a corrupt file stops the program with a message that names it.
  */
-import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, startServer } from '../support/cli.js';
+import { CLI, runCli, startServer } from '../support/cli.js';
 
 let root: string;
 
@@ -28,6 +28,32 @@ const fingerprints = async (keystore = 'keystore'): Promise<string[]> => {
   expect(result.code).toBe(0);
   return result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { fingerprint: string }).fingerprint);
 };
+
+/** The private keys under a regeneration's folder in `keystore`, relative to it. */
+async function keysBeingRegenerated(keystore: string): Promise<string[]> {
+  const entries = await readdir(keystore, { recursive: true }).catch(() => []);
+  return entries.filter((entry) => /^\.regenerate-[^/]+\/.+\.key$/u.test(entry));
+}
+
+/**
+ * Runs `tls-tui keys --regenerate` and kills it (SIGKILL, which no cleanup code
+ * sees) once private keys of the new set are on disk; tries again when a run
+ * finishes first. Returns the keys it left.
+ */
+async function killRegenerating(keystore: string): Promise<string[]> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const child = spawn(process.execPath, [CLI, 'keys', '--keystore', keystore, '--regenerate'], { stdio: 'ignore' });
+    const exited = new Promise((done) => child.on('close', done));
+    let running = true;
+    void exited.then(() => (running = false));
+    while (running && (await keysBeingRegenerated(keystore)).length === 0) await new Promise((done) => setTimeout(done, 1));
+    child.kill('SIGKILL');
+    await exited;
+    const left = await keysBeingRegenerated(keystore);
+    if (left.length > 0) return left;
+  }
+  throw new Error('every run of keys --regenerate finished before it could be killed');
+}
 
 /** The shell lines of the README's block that verifies a certificate with OpenSSL. */
 async function readmeVerifyCommands(): Promise<string> {
@@ -134,6 +160,16 @@ describe('the keystore from the command line', () => {
     expect(after[2]).not.toBe(before[2]);
     expect(after.filter((_, index) => index !== 2)).toEqual(before.filter((_, index) => index !== 2));
   });
+
+  it('a regeneration killed part way leaves private keys that the next keys, client or regeneration removes', async () => {
+    const keystore = join(root, 'keystore');
+    expect((await runCli(['keys', '--keystore', keystore], root)).code).toBe(0);
+    for (const next of [['keys'], ['client', '--port', '1', '--file', 'hello.txt'], ['keys', '--regenerate']]) {
+      expect(await killRegenerating(keystore)).not.toEqual([]);
+      await runCli([...next, '--keystore', keystore], root);
+      expect({ next, left: (await readdir(keystore)).filter((entry) => entry.startsWith('.')) }).toEqual({ next, left: [] });
+    }
+  }, 60_000);
 
   it('stops with exit code 4 when a key cannot be read', async () => {
     expect((await runCli(['keys', '--keystore', 'keystore'], root)).code).toBe(0);
