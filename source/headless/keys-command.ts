@@ -15,7 +15,7 @@ export async function runKeysCommand(options: { readonly keystore: string; reado
     else if (keystore.generated.length > 0) output.say(`generated ${keystore.generated.length} missing files in ${options.keystore}`);
     output.say(formatKeystore(entries, new Date()));
     for (const entry of entries) output.record({ type: 'identity', ...entry });
-    for (const warning of keystoreWarnings(keystore)) output.problem(warning);
+    for (const warning of keystoreWarnings(keystore, new Date())) output.problem(warning);
     return EXIT.ok;
   } catch (error) {
     output.problem(error instanceof KeystoreError ? error.message : `cannot open the keystore in ${options.keystore}: ${(error as Error).message}`);

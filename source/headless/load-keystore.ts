@@ -19,7 +19,7 @@ export async function loadKeystore(dir: string, output: CommandOutput, options: 
     if (options.peerElsewhere && keystore.generated.includes(keystore.ca.files.cert)) {
       output.say('keystore: this is a new CA, so only peers using this same keystore will trust it; for another machine, copy one keystore to both (README, "Server and client on two machines")');
     }
-    for (const warning of keystoreWarnings(keystore)) output.problem(warning);
+    for (const warning of keystoreWarnings(keystore, new Date())) output.problem(warning);
     return keystore;
   } catch (error) {
     if (error instanceof KeystoreError) {

@@ -44,10 +44,18 @@ export function describeKeystore(keystore: Keystore): KeystoreEntry[] {
   ];
 }
 
-function validityStatus(entry: KeystoreEntry, now: Date): string {
-  if (now.getTime() > entry.notAfter.getTime()) return 'EXPIRED';
-  if (now.getTime() < entry.notBefore.getTime()) return 'NOT YET VALID';
+export type Validity = 'valid' | 'expired' | 'not yet valid';
+
+/** Where `now` falls in a certificate's validity period, judged as verification judges it. */
+export function validityAt(period: { readonly notBefore: Date; readonly notAfter: Date }, now: Date): Validity {
+  if (now.getTime() > period.notAfter.getTime()) return 'expired';
+  if (now.getTime() < period.notBefore.getTime()) return 'not yet valid';
   return 'valid';
+}
+
+function validityStatus(entry: KeystoreEntry, now: Date): string {
+  const validity = validityAt(entry, now);
+  return validity === 'valid' ? validity : validity.toUpperCase();
 }
 
 const LABEL_WIDTH = 'fingerprint'.length + 2;

@@ -1,16 +1,43 @@
 /**
  * What the person should hear about a keystore that opened: things that do not
- * stop a command but that they would otherwise find out about the hard way.
- * Each is one line that says what to do about it.
+ * stop a command but that they would otherwise find out about the hard way, each
+ * in one line that says what to do about it.
+ *
+ * A server or client certificate outside its validity period is one: the peer it
+ * is shown to refuses every handshake with certificate_expired. It is a warning,
+ * not a refusal to start: the peer judges validity by its own clock, which may
+ * differ from this one; a client run with --insecure (or the dashboard with
+ * verification off) still completes sessions; and the same keystore serves
+ * commands that do not present these certificates (mitm, replaying sessions in
+ * the dashboard). The CA's own validity is left out, as verification does not
+ * check it, and so is the attacker's expired certificate, which is expired on purpose.
  */
 import { join } from 'node:path';
-import type { Keystore } from './keystore.js';
+import { formatCertificateTime as time } from '../crypto/certificate.js';
+import { validityAt } from './describe.js';
+import type { Identity, Keystore } from './keystore.js';
 import { MOVED_ASIDE } from './leftovers.js';
+import { remakeAdvice } from './repair-advice.js';
 
-export function keystoreWarnings(keystore: Keystore): string[] {
-  return keystore.setAside.map(
+export function keystoreWarnings(keystore: Keystore, now: Date): string[] {
+  const setAside = keystore.setAside.map(
     (folder) =>
       `keystore: ${join(folder, MOVED_ASIDE)} holds identity folders that an interrupted \`tls-tui keys --regenerate\` moved aside; ` +
       `the keystore opened without them. Move back any you need, then remove ${folder}.`,
   );
+  const outOfDate = [
+    outOfDateWarning(keystore.dir, "server's", keystore.server, 'clients that verify it refuse every session', now),
+    outOfDateWarning(keystore.dir, "client's", keystore.client, 'servers refuse every session it starts', now),
+  ];
+  return [...setAside, ...outOfDate.filter((warning) => warning !== undefined)];
+}
+
+function outOfDateWarning(dir: string, whose: string, identity: Identity, refusal: string, now: Date): string | undefined {
+  const { certificate, files } = identity;
+  const validity = validityAt(certificate, now);
+  if (validity === 'valid') return undefined;
+  const renew = remakeAdvice(dir, [files.cert], 'issue a new one, valid for a year, with the same key and CA');
+  const what = `keystore: the ${whose} certificate ${files.cert}`;
+  if (validity === 'expired') return `${what} expired at ${time(certificate.notAfter)}: ${refusal} with certificate_expired. ${renew}`;
+  return `${what} is not valid until ${time(certificate.notBefore)}, and this machine's clock says ${time(now)}: ${refusal} with certificate_expired until then. Check the clock. ${renew}`;
 }

@@ -9,6 +9,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openKeystore } from '../../source/keystore/keystore.js';
 import { CLI, runCli, startServer } from '../support/cli.js';
 
 let root: string;
@@ -169,6 +170,31 @@ describe('the keystore from the command line', () => {
       await runCli([...next, '--keystore', keystore], root);
       expect({ next, left: (await readdir(keystore)).filter((entry) => entry.startsWith('.')) }).toEqual({ next, left: [] });
     }
+  }, 60_000);
+
+  it('a server, a client and keys started with certificates that expired say so, until they are renewed', async () => {
+    const keystore = join(root, 'keystore');
+    const twoYearsAgo = new Date(Date.now() - 2 * 365 * 24 * 60 * 60 * 1000);
+    await openKeystore(keystore, { now: () => twoYearsAgo });
+    const expired = (identity: string) => `keystore: the ${identity}'s certificate ${join(keystore, identity, `${identity}.cert`)} expired at`;
+    const renew = (identity: string) => `Remove ${join(keystore, identity, `${identity}.cert`)} and run \`tls-tui keys --keystore ${keystore}\``;
+
+    const server = await startServer(['--public', 'public', '--keystore', 'keystore'], root);
+    expect(await server.stop()).toBe(0);
+    const client = await runCli(['client', '--port', '1', '--file', 'hello.txt', '--keystore', 'keystore'], root);
+    const keys = await runCli(['keys', '--keystore', 'keystore'], root);
+    for (const output of [server.output(), client.stderr, keys.stderr]) {
+      for (const identity of ['server', 'client']) {
+        expect(output).toContain(expired(identity));
+        expect(output).toContain(renew(identity));
+      }
+    }
+
+    await Promise.all(['server', 'client'].map((identity) => rm(join(keystore, identity, `${identity}.cert`))));
+    expect((await runCli(['keys', '--keystore', 'keystore'], root)).stderr).toBe('');
+    const renewed = await startServer(['--public', 'public', '--keystore', 'keystore'], root);
+    expect(await renewed.stop()).toBe(0);
+    expect(renewed.output()).not.toContain('keystore:');
   }, 60_000);
 
   it('stops with exit code 4 when a key cannot be read', async () => {

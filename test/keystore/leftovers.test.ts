@@ -125,8 +125,8 @@ describe('opening a keystore after a run was killed', () => {
     const opened = await openKeystore(copy);
     expect(opened.setAside).toEqual([join(copy, folder)]);
     expect(await listTree(copy)).toContain(`${folder}/previous/ca/ca.key`);
-    expect(keystoreWarnings(opened)).toEqual([expect.stringContaining(`${join(copy, folder, 'previous')} holds identity folders that an interrupted`)]);
-    expect(keystoreWarnings(await openKeystore(dir))).toEqual([]);
+    expect(keystoreWarnings(opened, new Date())).toEqual([expect.stringContaining(`${join(copy, folder, 'previous')} holds identity folders that an interrupted`)]);
+    expect(keystoreWarnings(await openKeystore(dir), new Date())).toEqual([]);
   });
 
   it('leaves alone, however old, anything not named exactly like its temporaries', async () => {
