@@ -20,6 +20,9 @@ export interface StoreOptions {
 export class SessionRecorder {
   readonly #options: StoreOptions;
   #reported = false;
+  /** The pass over the store that is running, and whether another is due after it. */
+  #trimming: Promise<unknown> | undefined;
+  #trimAgain = false;
 
   constructor(options: StoreOptions) {
     this.#options = options;
@@ -43,7 +46,26 @@ export class SessionRecorder {
   finish(writer: TranscriptWriter | undefined, outcome: { readonly ok: boolean; readonly alert?: Alert; readonly reason?: string }): void {
     if (writer === undefined || writer.finished) return;
     writer.finish(outcome);
-    void applyRetention(this.#options.dir, this.#options.keep ?? DEFAULT_KEEP).catch((error: Error) => this.#problem(`cannot trim ${this.#options.dir}: ${error.message}`));
+    this.#trim();
+  }
+
+  /**
+   * Trims the store, one pass at a time: sessions that end while a pass runs get one
+   * more pass after it, not one each, so a flood of short connections costs a few
+   * passes over the folder rather than one per connection, all at once.
+   */
+  #trim(): void {
+    if (this.#trimming !== undefined) {
+      this.#trimAgain = true;
+      return;
+    }
+    this.#trimAgain = false;
+    this.#trimming = applyRetention(this.#options.dir, this.#options.keep ?? DEFAULT_KEEP)
+      .catch((error: Error) => this.#problem(`cannot trim ${this.#options.dir}: ${error.message}`))
+      .finally(() => {
+        this.#trimming = undefined;
+        if (this.#trimAgain) this.#trim();
+      });
   }
 
   #problem(message: string): void {

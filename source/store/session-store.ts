@@ -5,7 +5,7 @@
  * none of them meets it), listing sessions newest first, finding one by id or
  * prefix, and keeping only the N changed last, but never one still being written.
  */
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttackEvent, PeerEvent } from '../protocol/events.js';
 import { errorCode } from '../files/folder-tree.js';
@@ -173,13 +173,29 @@ export async function findSession(storeDir: string, query: string): Promise<Tran
  */
 export const IN_PROGRESS_MS = 6 * TOUCH_INTERVAL_MS;
 
-/** Whether a transcript last changed at `modified` may still be written to: lately, and it has no outcome (or cannot be read yet). */
+/** Bytes read from a transcript's end to find its outcome line, which is short. */
+const TAIL_BYTES = 4096;
+
+/**
+ * Whether a transcript last changed at `modified` may still be written to: lately,
+ * and its last line is not its outcome (or it cannot be read yet). Only its end is
+ * read: a server that ends hundreds of sessions a second trims the store as often.
+ */
 async function inProgress(path: string, modified: number): Promise<boolean> {
   if (Date.now() - modified >= IN_PROGRESS_MS) return false;
-  return readTranscript(path).then(
-    (transcript) => !transcript.complete,
-    () => true,
-  );
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (handle === undefined) return true;
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, TAIL_BYTES);
+    const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
+    const last = buffer.toString('utf8').trimEnd().split('\n').at(-1) ?? '';
+    return !last.startsWith('{"type":"outcome"');
+  } catch {
+    return true;
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

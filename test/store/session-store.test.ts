@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sessionLine } from '../../source/store/session-line.js';
 import { applyRetention, findSession, IN_PROGRESS_MS, listSessions, parseTranscript, StoreError } from '../../source/store/session-store.js';
+import { SessionRecorder } from '../../source/store/recorder.js';
 import { TranscriptWriter } from '../../source/store/transcript.js';
 import { NOW } from '../support/identities.js';
 
@@ -165,5 +166,20 @@ describe('retention while sessions run', () => {
     await lastWritten(finished, 20);
     expect(await applyRetention(dir, 2)).toBe(1);
     expect(await files()).toEqual(['20260101-000000000-client-000000.jsonl', ...later.map((writer) => `${writer.id}.jsonl`)]);
+  });
+});
+
+describe('the recorder trimming the store', () => {
+  it('ends with `keep` transcripts when many sessions end at once', async () => {
+    const recorder = new SessionRecorder({ dir, keep: 5 });
+    const writers = Array.from({ length: 40 }, () => recorder.open({ kind: 'server', roles: ['server'], mode: 'off' })!);
+    // All in one turn of the event loop: a pass starts with the first, the rest wait for one more.
+    for (const writer of writers) recorder.finish(writer, { ok: true });
+    const deadline = Date.now() + 5_000;
+    while ((await readdir(dir)).length > 5 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Five are left (which five, among sessions that started in the same millisecond, the names decide).
+    const left = await readdir(dir);
+    expect(left).toHaveLength(5);
+    for (const name of left) expect(writers.map((writer) => `${writer.id}.jsonl`)).toContain(name);
   });
 });
