@@ -30,6 +30,12 @@ export const LIMITS = {
   maxEmptyRecords: 32,
   /** Warning alerts in a row that close the connection (OpenSSL's MAX_WARN_ALERT_COUNT). */
   maxWarningAlerts: 5,
+  /**
+   * How long a side that sent close_notify waits for the other's. Nothing may follow a
+   * close_notify, not even a timeout alert, and a client that never answers should not
+   * hold one of the server's connections for the whole idle limit.
+   */
+  closeNotifyWaitMs: 5_000,
 } as const;
 
 export interface PeerOptions {
@@ -54,6 +60,8 @@ export abstract class Peer {
   #ending: Ending | undefined;
   #handshakeDeadline: number | undefined;
   #lastActivity: number | undefined;
+  /** When this side sent its close_notify. */
+  #closeNotifySentAt: number | undefined;
   #clock = 0;
   #emptyRecords = 0;
   #warningAlerts = 0;
@@ -128,12 +136,22 @@ export abstract class Peer {
   nextDeadline(): number | undefined {
     if (this.#ending !== undefined || this.#lastActivity === undefined) return undefined;
     const idle = this.#lastActivity + (this.#options.idleTimeoutMs ?? LIMITS.idleMs);
+    if (this.#closeNotifySentAt !== undefined) return Math.min(idle, this.#closeNotifySentAt + LIMITS.closeNotifyWaitMs);
     return this.#handshakeDeadline === undefined ? idle : Math.min(idle, this.#handshakeDeadline);
   }
 
   /** Lets the peer act on the time: a handshake or an idle connection that ran out of it fails with `timeout`. */
   tick(now: number): Output {
     if (this.#ending !== undefined) return this.#flush();
+    const deadline = this.nextDeadline();
+    if (this.#closeNotifySentAt !== undefined && deadline !== undefined && now >= deadline) {
+      // This side has said its last word: it closes, and sends nothing more. Unconfirmed, the
+      // end is not called clean: the other side may not have had the response at all.
+      this.#clock = now;
+      const why = `no close_notify from the ${this.#peerRole} within ${(deadline - this.#closeNotifySentAt) / 1000} s of this side's`;
+      this.#end({ kind: 'failed', alert: undefined, reason: why }, 'connection_lost');
+      return this.#flush();
+    }
     return this.run(now, () => {
       if (this.#handshakeDeadline !== undefined && now >= this.#handshakeDeadline) {
         throw new RemoteProtocolError('timeout', `handshake not complete after ${(this.#options.handshakeTimeoutMs ?? LIMITS.handshakeMs) / 1000} s`);
@@ -233,6 +251,7 @@ export abstract class Peer {
   }
 
   protected sendCloseNotify(): void {
+    this.#closeNotifySentAt ??= this.#clock;
     this.#sendRecord(CONTENT_TYPE.alert, encodeAlert({ level: 'warning', description: ALERT_CODES.close_notify, reason: '' }));
   }
 

@@ -194,7 +194,10 @@ describe('tampering and stalling', () => {
   it('times out on both sides when the proxy stops relaying mid-file, leaving nothing behind', async () => {
     const serverIdleMs = 800;
     const clientIdleMs = 300;
-    const bigData = patternBytes(4 * 1024 * 1024, 5);
+    // Larger than every socket buffer between the server and the stalled proxy could hold (Linux
+    // lets a receive buffer grow to tcp_rmem's maximum, 32 MiB here), so that the server is
+    // still streaming when its idle limit runs out, not waiting after its close_notify.
+    const bigData = patternBytes(40 * 1024 * 1024, 5);
     await writeFile(join(work.publicDir, 'big.bin'), bigData);
     const recorded = await harness.startServer(work.publicDir, { idleTimeoutMs: serverIdleMs });
     const proxy = await startProxy({ targetPort: recorded.port, stallAfter: 40_000 });

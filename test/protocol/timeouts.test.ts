@@ -127,6 +127,23 @@ describe('the idle deadline', () => {
     expect(expectFatalAlert(slow, 'server', slow.act('server', slow.server.tick(slow.now)), 'timeout').reason).toBe('handshake not complete after 2 s');
   });
 
+  it('after its close_notify, the server waits 5 s for the client\'s, then closes without another byte, unconfirmed', () => {
+    const relay = relayOf().start();
+    relay.now = NOW + 1_000;
+    relay.runUntil('server', 'ExpectCloseNotify');
+    // Its close_notify went out with the rest of the answer at NOW + 1 s; the client's never arrives.
+    expect(relay.server.nextDeadline()).toBe(NOW + 1_000 + 5_000);
+    expect(relay.act('server', relay.server.tick(NOW + 5_999)).send).toEqual([]);
+    expect(relay.server.isFinished).toBe(false);
+    const output = relay.act('server', relay.server.tick(NOW + 6_000));
+    // No timeout alert after a close_notify: nothing at all.
+    expect(output.send).toEqual([]);
+    expect(relay.server.isFinished).toBe(true);
+    const reason = "no close_notify from the client within 5 s of this side's";
+    expect(output.events.find((event) => event.type === 'closed')).toMatchObject({ ok: false, how: 'connection_lost', reason });
+    expect(failedStep(relay, 'server')).toMatchObject({ step: 'close', detail: reason });
+  });
+
   it('a finished peer has no deadline, and a tick does nothing', () => {
     const relay = relayOf().start().run();
     expect(relay.client.stateName).toBe('Closed');
