@@ -20,8 +20,11 @@ import { EXIT } from './exit-codes.js';
 import type { CommandOutput } from './output.js';
 
 export async function runHistoryCommand(options: { readonly store: string }, output: CommandOutput): Promise<number> {
-  const sessions = await listSessions(options.store);
-  if (sessions.length === 0) output.say(`no sessions in ${options.store} yet`);
+  const skipped: string[] = [];
+  const sessions = await listSessions(options.store, (problem) => skipped.push(problem));
+  // A file that is not a transcript is named, not left out in silence.
+  for (const problem of skipped) output.problem(`skipped ${problem}`);
+  if (sessions.length === 0) output.say(`no${skipped.length > 0 ? ' readable' : ''} sessions in ${options.store}${skipped.length > 0 ? '' : ' yet'}`);
   else output.say(`  ${sessionHeading()}\n${sessions.map((session) => `  ${sessionLine(session)}\n    id ${session.id}`).join('\n')}`);
   for (const session of sessions) {
     output.record({ type: 'session', meta: session.meta, complete: session.complete, ...(session.outcome ? { outcome: session.outcome } : {}) });

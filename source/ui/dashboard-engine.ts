@@ -222,7 +222,9 @@ export class DashboardEngine {
   /** Sends the store's sessions, newest first, for the history overlay. */
   async listHistory(): Promise<void> {
     const dir = this.#recorder?.dir;
-    this.#emit({ type: 'history', sessions: dir ? await listSessions(dir).catch(() => []) : [] });
+    const skipped: string[] = [];
+    this.#emit({ type: 'history', sessions: dir ? await listSessions(dir, (problem) => skipped.push(problem)).catch(() => []) : [] });
+    if (skipped.length > 0) this.#emit({ type: 'notice', text: `history skipped ${skipped.length === 1 ? skipped[0] : `${skipped.length} files it cannot read, the first ${skipped[0]}`}` });
   }
 
   /** A stored session, for replay. */

@@ -109,6 +109,21 @@ describe('store/ from the command line', () => {
     expect(refused.stderr).not.toContain('.tmp');
   }, 60_000);
 
+  it('history names a file it cannot read, lists the rest, and replay says what is wrong with it, without a stack trace', async () => {
+    const store = join(root, 'mixed-store');
+    await mkdir(store);
+    const good = { type: 'meta', id: '20260101-000000002-client-abcdef', version: '0.1.0', startedAt: '2026-01-01T00:00:02.000Z', kind: 'client', roles: ['client'], mode: 'off' };
+    await writeFile(join(store, `${good.id}.jsonl`), `${JSON.stringify(good)}\n`);
+    const bad = join(store, '20260101-000000003-client-abcdef.jsonl');
+    await writeFile(bad, `${JSON.stringify({ type: 'meta', id: '20260101-000000003-client-abcdef' })}\n`);
+    const history = await runCli(['history', '--store', store], root);
+    expect([history.code, history.stderr]).toEqual([0, expect.stringContaining(`skipped ${bad}: the metadata has no "version"`)]);
+    expect(history.stdout).toContain(`id ${good.id}`);
+    expect(history.stderr).not.toMatch(/TypeError|at .*\.js:\d+/);
+    const replay = await runCli(['replay', 'last', '--store', store], root);
+    expect([replay.code, replay.stderr]).toEqual([2, expect.stringContaining(`${bad}: the metadata has no "version"`)]);
+  }, 30_000);
+
   it('replay counts the file records it does not list where they went by, before FILE_END', async () => {
     await writeFile(join(root, 'public', 'big.bin'), Buffer.alloc(400_000, 7));
     const client = await runCli(['client', '--port', String(server.port), '--file', 'big.bin', '--keystore', 'keystore', '--store', 'big-store'], root);

@@ -223,6 +223,24 @@ describe('the dashboard', () => {
     expect(refused).not.toContain('request name:');
   }, 20_000);
 
+  it('history lists what it can read and says which file it skipped', async () => {
+    const store = join(root, `store-${folder}`);
+    await mkdir(store);
+    const bad = join(store, '20260101-000000003-client-abcdef.jsonl');
+    await writeFile(bad, `${JSON.stringify({ type: 'meta', id: '20260101-000000003-client-abcdef' })}\n`);
+    const engine = await DashboardEngine.start({ keystore, publicDir: join(root, 'no-such-public'), receivedDir: harness!.receivedDir, port: 0, store: { dir: store } });
+    const events: EngineEvent[] = [];
+    const unsubscribe = engine.subscribe((event) => events.push(event));
+    try {
+      await engine.listHistory();
+      expect(events.filter((event) => event.type === 'history')).toEqual([{ type: 'history', sessions: [] }]);
+      expect(events.find((event) => event.type === 'notice')).toEqual({ type: 'notice', text: `history skipped ${bad}: the metadata has no "version"` });
+    } finally {
+      unsubscribe();
+      await engine.close();
+    }
+  });
+
   it('says a public folder that is not there does not exist, rather than calling it empty', async () => {
     const missing = join(root, 'no-such-public');
     const engine = await DashboardEngine.start({ keystore, publicDir: missing, receivedDir: harness!.receivedDir, port: 0 });
