@@ -73,9 +73,9 @@ describe('opening a keystore after a run was killed', () => {
   });
 
   it.runIf(process.platform === 'linux')('removes those of a process that has ended but that its parent has not collected yet', async () => {
-    // A shell that runs a child in the background and then replaces itself with a long sleep: the
-    // child ends at once, and the sleeping parent never waits for it, so it stays a zombie.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // A shell that starts a short child in the background and then becomes a long sleep: the child
+    // ends once the shell is gone, and the sleep, now its parent, never waits for it, so it stays a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number(await new Promise<string>((done) => parent.stdout.once('data', (chunk: Buffer) => done(chunk.toString()))));
       await until(async () => (await readFile(`/proc/${zombie}/stat`, 'utf8')).includes(') Z '));
