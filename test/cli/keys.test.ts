@@ -64,7 +64,8 @@ async function readmeVerifyCommands(): Promise<string> {
   return block.replace(/\s+#.*$/gm, '').replace(/\/tmp\//g, `${root}/`);
 }
 
-describe('the keystore from the command line', () => {
+// Each test starts several processes that generate RSA keys: more than the default 5 s on a busy machine.
+describe('the keystore from the command line', { timeout: 30_000 }, () => {
   it('two servers started at once on an empty folder end up with one consistent keystore', async () => {
     await writeFile(join(root, 'public', 'placeholder'), '');
     const [first, second] = await Promise.all([
