@@ -130,6 +130,16 @@ export class PeerSocket {
     }
   }
 
+  /**
+   * Ends the session from this side with a fatal internal_error alert that says why,
+   * then closes: the other side learns that the server is stopping, rather than only
+   * that its connection went. The alert leaves after what is already queued.
+   */
+  shutdown(reason: string): void {
+    if (!this.#peer.isFinished) this.#writeAll(this.#peer.abort('internal_error', reason, this.now));
+    this.#end();
+  }
+
   /** Drops the connection at once (the program is stopping). */
   destroy(reason: string): void {
     this.#stopTimer();

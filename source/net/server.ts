@@ -96,10 +96,10 @@ export class TlsTuiServer {
     return this.#links.size;
   }
 
-  /** Stops listening and drops every open connection. */
+  /** Stops listening, and ends every open connection with an alert that says so. */
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    for (const link of this.#links) link.destroy('the server is stopping');
+    for (const link of this.#links) link.shutdown('the server is stopping');
     for (const socket of this.#refused) socket.destroy();
     await Promise.allSettled([...this.#sessions]);
     await closed;

@@ -27,6 +27,7 @@ const FILE_SIZE = 256 * 1024;
 const APPLICATION_DATA = 23;
 const BAD_RECORD_MAC = 20;
 const TIMEOUT = 90;
+const INTERNAL_ERROR = 80;
 const SLACK_MS = 3_000;
 /** PeerSocket's wait for the other side to close after a peer has finished. */
 const LINGER_MS = 2_000;
@@ -220,7 +221,7 @@ describe('tampering and stalling', () => {
 });
 
 describe('server.close() during a transfer', () => {
-  it('resolves, and the client fails cleanly with nothing in received/', async () => {
+  it('resolves, and the client, told why by an alert, fails cleanly with nothing in received/', async () => {
     const bigData = patternBytes(8 * 1024 * 1024, 13);
     await writeFile(join(work.publicDir, 'big.bin'), bigData);
     const recorded = await harness.startServer(work.publicDir);
@@ -242,13 +243,13 @@ describe('server.close() during a transfer', () => {
     expect(closing).toBeDefined();
     expect(await closing).toBeLessThanOrEqual(SLACK_MS);
     const failure = expectFailure(result);
-    expect(failure.kind).toBe('connection');
+    expect(failure).toMatchObject({ kind: 'protocol', alert: { description: INTERNAL_ERROR, reason: 'the server is stopping' } });
     expect(lastProgress).toBeGreaterThan(0);
     expect(lastProgress).toBeLessThan(bigData.length);
     expect(await entriesOf(work.receivedDir)).toEqual([]);
-    expect(closedEvents(events)).toEqual([expect.objectContaining({ ok: false, how: 'connection_lost' })]);
+    expect(closedEvents(events)).toEqual([expect.objectContaining({ ok: false, how: 'alert_received' })]);
     expect(recorded.server.openConnections).toBe(0);
-    expect(closedEvents(recorded.eventsOf(1))).toEqual([expect.objectContaining({ ok: false, how: 'connection_lost' })]);
+    expect(closedEvents(recorded.eventsOf(1))).toEqual([expect.objectContaining({ ok: false, how: 'alert_sent', reason: 'the server is stopping' })]);
     // The port is released: a new client is refused rather than served.
     const after = await harness.fetch(recorded.port, { op: 'GET', name: 'big.bin' }, work.receivedDir);
     expect(expectFailure(after.result).kind).toBe('connection');
