@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes, Sha256 } from '../crypto/hash.js';
 import { toHex } from '../crypto/bytes.js';
 import { checkName, NameRefusal } from './names.js';
+import { isRunning } from './process-alive.js';
 import { collectRegularFiles, errorCode, isInsideFolder, makeFolders } from './folder-tree.js';
 
 export interface ReceivedEntry {
@@ -216,16 +217,6 @@ async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM means it runs as another user; anything but ESRCH is treated as alive.
-    return errorCode(error) !== 'ESRCH';
-  }
-}
-
 /**
  * Removes temporary files left by clients that died mid-transfer (a `kill -9` never
  * reaches `abort()`), recognised by a process id that no longer runs. Returns how many.
@@ -241,7 +232,7 @@ export async function removeStaleTemporaryFiles(receivedDir: string): Promise<nu
   let removed = 0;
   for (const entry of entries) {
     const pid = Number(TEMPORARY_NAME.exec(entry)?.[1]);
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || (await isRunning(pid))) continue;
     const path = join(receivedDir, entry);
     try {
       if (!(await lstat(path)).isFile()) continue;

@@ -20,8 +20,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { lstat, readdir, readFile, rm, unlink } from 'node:fs/promises';
+import { lstat, readdir, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { errorCode } from '../files/folder-tree.js';
+import { isRunning } from '../files/process-alive.js';
 import { parseTempName } from './atomic-write.js';
 import { keystoreLayout, layoutFiles } from './layout.js';
 
@@ -33,31 +35,6 @@ const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 /** The name of a new regeneration folder, made by this process. */
 export function stagingFolderName(): string {
   return `.regenerate-${process.pid}-${randomBytes(6).toString('hex')}`;
-}
-
-function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
-
-/**
- * Whether process `pid` still runs. A zombie does not: it has ended and waits for
- * its parent to collect it, which a parent that does not wait, under an init that
- * does not reap, leaves for long. Linux tells one apart in /proc; elsewhere a
- * zombie counts as running, and its leftovers wait for the age rule.
- */
-async function isRunning(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if (errorCode(error) === 'ESRCH') return false; // EPERM: it runs, as another user
-  }
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // `pid (command) state …`, where the command may itself hold parentheses.
-    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
-  } catch {
-    return true;
-  }
 }
 
 /** Whether a leftover made by `pid` (undefined: not named), last changed at `modified`, belongs to no run still going. */
