@@ -194,7 +194,11 @@ export function verifyCertificate(bytes: Uint8Array, options: VerifyOptions): Ce
     throw new CertificateError('unknown_ca', `certificate signed by "${certificate.issuer}", not by the trusted "${trustedCa.subject}"`);
   }
   if (!trustedCa.publicKey.verify(certificate.tbs, certificate.signature)) {
-    throw new CertificateError('bad_certificate', `the signature does not verify under the public key of "${trustedCa.subject}": the certificate was altered or forged`);
+    // Every keystore's CA has the same name: two machines with keystores made apart meet here too.
+    throw new CertificateError(
+      'bad_certificate',
+      `the signature does not verify under the public key of "${trustedCa.subject}": the certificate was altered or forged, or the two sides have different keystores (compare the CA fingerprints that tls-tui keys shows on each)`,
+    );
   }
   if (now < certificate.notBefore.getTime()) {
     throw new CertificateError('certificate_expired', `certificate not valid until ${formatCertificateTime(certificate.notBefore)}`);

@@ -16,7 +16,7 @@ import { certificateVerifyInput, deriveSessionKeys, fileSignatureInput, finished
 import { type Output, Peer, type PeerOptions } from './peer.js';
 import { parsePeerCertificate, verifiedDetail, verifyPeerCertificate } from './peer-certificate.js';
 import { quoted } from './printable.js';
-import { formatBytes } from './units.js';
+import { exactBytes, formatBytes } from './units.js';
 
 export type ClientRequest = { readonly op: 'GET'; readonly name: string } | { readonly op: 'LIST' };
 
@@ -292,7 +292,7 @@ export class ClientConnection extends Peer {
       throw new RemoteProtocolError('access_denied', `the server sent ${quoted(name)}, but ${quoted(request.op === 'GET' ? request.name : '')} was requested`);
     }
     const limit = this.#options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    if (size > limit) throw new RemoteProtocolError('decode_error', `the file is ${formatBytes(size)}, over this client's ${formatBytes(limit)} limit`);
+    if (size > limit) throw new RemoteProtocolError('decode_error', `the file is ${exactBytes(size)}, over this client's ${exactBytes(limit)} limit (--max-size)`);
     const file: IncomingFile = { name, size, hash: new Sha256(), received: 0, records: 0 };
     this.emit({ type: 'file-header', role: 'client', name, size });
     this.emit({ type: 'progress', role: 'client', done: 0, total: size });

@@ -15,6 +15,11 @@ export function formatBytes(bytes: number): string {
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
 
+/** A size to compare with another: rounded, 1025 B and 1024 B would both read 1.0 kB; so the bytes follow. */
+export function exactBytes(bytes: number): string {
+  return bytes < 1000 ? `${bytes} B` : `${formatBytes(bytes)} (${bytes.toLocaleString('en-US')} bytes)`;
+}
+
 export function formatRate(bytesPerSecond: number): string {
   return `${formatBytes(Math.round(bytesPerSecond))}/s`;
 }
