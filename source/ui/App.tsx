@@ -234,6 +234,7 @@ export function App({ engine }: AppProps) {
         serverAddress={shown.serverAddress}
         settings={shown.settings}
         caFingerprint={shown.caFingerprint}
+        width={columns}
         forNextSession={shown.running && shown.session !== undefined && (shown.session.mode !== shown.settings.mode || shown.session.verify !== shown.settings.verify)}
         {...(replay ? { replay: { id: replay.transcript.meta.id, position: replay.position, total: replay.events.length } } : {})}
       />

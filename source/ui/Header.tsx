@@ -14,9 +14,11 @@ export interface HeaderProps {
   readonly forNextSession?: boolean;
   /** Set while a stored session is replayed. */
   readonly replay?: { readonly id: string; readonly position: number; readonly total: number };
+  /** The columns it has: what matters least gives way when they are few. */
+  readonly width?: number;
 }
 
-export function Header({ serverAddress, settings, caFingerprint, forNextSession = false, replay }: HeaderProps) {
+export function Header({ serverAddress, settings, caFingerprint, forNextSession = false, replay, width = Number.POSITIVE_INFINITY }: HeaderProps) {
   const attack = settings.mode !== 'off';
   if (replay) {
     return (
@@ -26,17 +28,27 @@ export function Header({ serverAddress, settings, caFingerprint, forNextSession 
       </Text>
     );
   }
+  // What the next session will do comes first; where the server listens and the CA's
+  // fingerprint give way on a narrow terminal, the fingerprint first, then the host.
+  const next = forNextSession ? '  (for the next session)' : '';
+  const step = settings.stepMode ? '  step mode' : '';
+  const essential = `tls-tui  attacker: ${settings.mode}  verify: ${settings.verify ? 'on ✔' : 'OFF ✘'}${next}${step}`.length;
+  const port = serverAddress?.slice(serverAddress.lastIndexOf(':')) ?? '…';
+  const fingerprint = `  CA ${caFingerprint.slice(0, 11)}…`;
+  const fullServer = `  server ${serverAddress ?? '…'}`;
+  const server = essential + fullServer.length + fingerprint.length <= width || essential + fullServer.length <= width ? fullServer : essential + `  server ${port}`.length <= width ? `  server ${port}` : '';
+  const showFingerprint = essential + server.length + fingerprint.length <= width;
   return (
     <Text wrap="truncate-end">
       <Text bold color={tint('cyan')}>tls-tui</Text>
-      <Text>{`  server ${serverAddress ?? '…'}`}</Text>
+      <Text>{server}</Text>
       <Text>{'  attacker: '}</Text>
       <Text color={tint(attack ? 'red' : 'green')} bold={attack}>{settings.mode}</Text>
       <Text>{'  verify: '}</Text>
       <Text color={tint(settings.verify ? 'green' : 'red')} bold={!settings.verify}>{settings.verify ? 'on ✔' : 'OFF ✘'}</Text>
-      {settings.stepMode ? <Text color={tint('yellow')} bold>{'  step mode'}</Text> : null}
-      {forNextSession ? <Text color={tint('yellow')}>{'  (for the next session)'}</Text> : null}
-      <Text dimColor>{`  CA ${caFingerprint.slice(0, 11)}…`}</Text>
+      {forNextSession ? <Text color={tint('yellow')}>{next}</Text> : null}
+      {settings.stepMode ? <Text color={tint('yellow')} bold>{step}</Text> : null}
+      {showFingerprint ? <Text dimColor>{fingerprint}</Text> : null}
     </Text>
   );
 }

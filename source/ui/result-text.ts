@@ -17,8 +17,13 @@ export interface ResultText {
 
 /** What the line says, and in which colour. */
 export function resultText(state: ResultState): ResultText {
+  // A held record stays in view whatever else is said: it is what the class waits on. With a
+  // notice beside it, the keys give way to the notice: the footer leads with them in step mode.
+  if (state.held) {
+    const waiting = `⏸ ${state.held.role} is about to send ${state.held.message}`;
+    return { text: state.notice ? `${waiting}  ! ${state.notice}` : `${waiting}: space sends it, c lets the session run`, color: 'yellow' };
+  }
   if (state.notice) return { text: `! ${state.notice}`, color: 'yellow' };
-  if (state.held) return { text: `⏸ ${state.held.role} is about to send ${state.held.message}: space sends it, c lets the session run`, color: 'yellow' };
   if (state.running && state.session) {
     const what = state.session.request.op === 'GET' ? `GET "${state.session.request.name}"` : 'LIST';
     // The session's own settings: the header shows those the next session will take, which a/v may have changed.

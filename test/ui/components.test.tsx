@@ -238,6 +238,19 @@ describe('Header', () => {
     expect(frame).not.toContain('AB:CD:EF:01:23');
   });
 
+  it('on a narrow terminal gives up the fingerprint, then the host, never the settings of the next session', () => {
+    const settings = { mode: 'replay-client', verify: false, stepMode: true } as const;
+    const at = (width: number) => frameOf(<Header serverAddress="127.0.0.1:40777" settings={settings} caFingerprint={fingerprint} forNextSession width={width} />);
+    // 82 columns for the settings, 24 for the server's address, 16 for the fingerprint.
+    expect(at(100)).toBe('tls-tui  server :40777  attacker: replay-client  verify: OFF ✘  (for the next session)  step mode');
+    expect(at(96)).toBe('tls-tui  attacker: replay-client  verify: OFF ✘  (for the next session)  step mode');
+    const roomy = frameOf(<Header serverAddress="127.0.0.1:40777" settings={{ ...settings, mode: 'off' }} caFingerprint={fingerprint} forNextSession width={100} />);
+    expect(roomy).toBe('tls-tui  server 127.0.0.1:40777  attacker: off  verify: OFF ✘  (for the next session)  step mode');
+    expect(frameOf(<Header serverAddress="127.0.0.1:40777" settings={{ mode: 'off', verify: true, stepMode: false }} caFingerprint={fingerprint} width={100} />)).toBe(
+      'tls-tui  server 127.0.0.1:40777  attacker: off  verify: on ✔  CA AB:CD:EF:01…',
+    );
+  });
+
   it('shows an ellipsis while the server is not listening yet', () => {
     expect(frameOf(<Header settings={initialState().settings} caFingerprint="" />)).toContain('server …');
   });
@@ -282,8 +295,10 @@ describe('ResultLine', () => {
     expect(frameOf(<ResultLine state={state} />)).toBe('✔ notes.txt received, 5.0 kB, signature valid');
   });
 
-  it('puts a notice before everything else', () => {
+  it('puts a notice before everything but a held record, which stays in view beside it', () => {
     expect(frameOf(<ResultLine state={{ ...base, running: true, session, notice: 'a session is running' }} />)).toBe('! a session is running');
+    const held = { ...base, running: true, session, held: { role: 'server', message: 'SERVER_HELLO' }, notice: 'attacker rogue-ca from the next session' } as const;
+    expect(frameOf(<ResultLine state={held} />)).toBe('⏸ server is about to send SERVER_HELLO  ! attacker rogue-ca from the next session');
   });
 });
 
