@@ -9,6 +9,7 @@ import { Box, Text, useApp, useInput } from 'ink';
 import { useRef, useState } from 'react';
 import { HistoryList } from './HistoryList.js';
 import { type ReplayView, replayAction, seekReplay, startReplay } from './replay.js';
+import { MAX_REQUEST_NAME_BYTES } from '../protocol/client.js';
 import { type Role, stepsOf } from '../protocol/steps.js';
 import type { DashboardEngine } from './dashboard-engine.js';
 import { dashboardReducer, type DashboardState, type Focus, selectedWireEntry, visibleFiles } from './dashboard-state.js';
@@ -124,7 +125,10 @@ export function App({ engine }: AppProps) {
 
   function requestName(name: string): void {
     dispatch({ type: 'close-overlay' });
-    if (name !== '') void engine.fetch({ op: 'GET', name });
+    const bytes = Buffer.byteLength(name, 'utf8');
+    // A name no REQUEST can carry is the typist's to fix, not a session that fails without a ✘.
+    if (bytes > MAX_REQUEST_NAME_BYTES) dispatch({ type: 'notice', text: `a name is at most ${MAX_REQUEST_NAME_BYTES} bytes, and this one is ${bytes}: nothing was requested` });
+    else if (name !== '') void engine.fetch({ op: 'GET', name });
     else dispatch({ type: 'notice', text: 'no name typed: nothing was requested' });
   }
 

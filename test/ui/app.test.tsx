@@ -207,6 +207,11 @@ describe('the dashboard', () => {
     await showing('request name:');
     await press(KEY.enter);
     expect(resultLine(await showing('no name typed'))).toBe('! no name typed: nothing was requested');
+
+    // Nor does a name longer than a REQUEST carries, pasted in one read with its Enter.
+    await press(`n${'x'.repeat(1_100)}\r`);
+    expect(resultLine(await showing('a name is at most'))).toBe('! a name is at most 1024 bytes, and this one is 1100: nothing was requested');
+    expect(frame()).toContain(' CLIENT  GET nope');
   }, 20_000);
 
   it('takes keys that arrive with / or n (a paste, tmux send-keys) as the prompt\'s text, and an Enter among them', async () => {
