@@ -58,6 +58,12 @@ export interface DashboardEngineOptions {
   readonly aes?: AesImplementation;
 }
 
+/**
+ * How often the folders are listed again while no session runs, so that a file copied
+ * into public/ (or removed from received/) shows without a key to press.
+ */
+const FOLDER_POLL_MS = 2_000;
+
 interface HeldRecord {
   readonly role: Role;
   readonly message: string;
@@ -80,6 +86,10 @@ export class DashboardEngine {
   #closed = false;
   readonly #recorder: SessionRecorder | undefined;
   #transcript: TranscriptWriter | undefined;
+  /** Looks at the folders again while no session runs (FOLDER_POLL_MS). */
+  #poll: NodeJS.Timeout | undefined;
+  /** The folders as last sent, to send them again only when they change. */
+  #sent = { files: '', received: '' };
 
   private constructor(options: DashboardEngineOptions) {
     this.#options = options;
@@ -121,6 +131,11 @@ export class DashboardEngine {
     listener({ type: 'settings', settings: this.#settings });
     void this.refreshFiles();
     void this.refreshReceived();
+    this.#poll ??= setInterval(() => {
+      if (this.#running || this.#closed) return;
+      void this.refreshFiles({ onlyIfChanged: true });
+      void this.refreshReceived({ onlyIfChanged: true });
+    }, FOLDER_POLL_MS).unref();
     return () => this.#listeners.delete(listener);
   }
 
@@ -196,15 +211,18 @@ export class DashboardEngine {
     }
   }
 
-  async refreshFiles(): Promise<void> {
-    try {
-      this.#emit({ type: 'files', files: await listPublicFiles(this.#options.publicDir) });
-    } catch {
-      this.#emit({ type: 'files', files: [], missing: this.#options.publicDir });
-    }
+  async refreshFiles({ onlyIfChanged = false } = {}): Promise<void> {
+    const event: EngineEvent = await listPublicFiles(this.#options.publicDir).then(
+      (files) => ({ type: 'files', files }),
+      () => ({ type: 'files', files: [], missing: this.#options.publicDir }),
+    );
+    const sent = JSON.stringify(event);
+    if (onlyIfChanged && sent === this.#sent.files) return;
+    this.#sent.files = sent;
+    this.#emit(event);
   }
 
-  async refreshReceived(): Promise<void> {
+  async refreshReceived({ onlyIfChanged = false } = {}): Promise<void> {
     const entries = await listReceivedFiles(this.#options.receivedDir).catch(() => []);
     const views: ReceivedView[] = [];
     for (const entry of entries) {
@@ -216,6 +234,9 @@ export class DashboardEngine {
       }
       views.push({ name: entry.name, size: entry.size, ...(sha256 ? { sha256 } : {}) });
     }
+    const sent = JSON.stringify(views);
+    if (onlyIfChanged && sent === this.#sent.received) return;
+    this.#sent.received = sent;
     this.#emit({ type: 'received', entries: views });
   }
 
@@ -236,6 +257,7 @@ export class DashboardEngine {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#poll);
     this.#releaseAll();
     await Promise.allSettled([this.#relay?.close(), this.#server?.close()]);
   }

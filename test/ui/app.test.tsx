@@ -228,6 +228,17 @@ describe('the dashboard', () => {
     expect(refused).not.toContain('request name:');
   }, 20_000);
 
+  it('shows a file copied into public/ while it waits, without a key, and one removed goes', async () => {
+    await showing('public/: 2 files');
+    const publicDir = join(root, `public-${folder}`);
+    await writeFile(join(publicDir, 'gamma.txt'), 'new');
+    const appeared = await waitForFrame((current) => current.includes('public/: 3 files'), 'gamma.txt to appear', 10_000);
+    expect(appeared).toContain('gamma.txt');
+    await rm(join(publicDir, 'alpha.txt'));
+    const gone = await waitForFrame((current) => current.includes('public/: 2 files'), 'alpha.txt to go', 10_000);
+    expect(gone).not.toContain('alpha.txt');
+  }, 30_000);
+
   it('history lists what it can read and says which file it skipped', async () => {
     const store = join(root, `store-${folder}`);
     await mkdir(store);
