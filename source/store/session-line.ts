@@ -4,6 +4,7 @@
  * much, and how it ended. The columns are data, so a narrow list can leave some
  * out and keep the outcome readable.
  */
+import stringWidth from 'string-width';
 import { formatBytes, formatDuration } from '../protocol/units.js';
 import type { SessionSummary } from './session-store.js';
 
@@ -73,10 +74,31 @@ function row(columns: readonly SessionColumn[], cell: (column: SessionColumn) =>
   return columns
     .map((column) => {
       if (column.width === 0) return cell(column);
-      const text = cell(column).slice(0, column.width);
-      return column.alignRight ? text.padStart(column.width) : text.padEnd(column.width);
+      const text = cutToCells(cell(column), column.width);
+      const padding = ' '.repeat(column.width - stringWidth(text));
+      return column.alignRight ? padding + text : text + padding;
     })
     .join('  ');
+}
+
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * As much of `text` as fits in `cells` terminal columns. A name in Chinese or Japanese
+ * takes two columns a character, so a column cut and padded by characters ran over
+ * into the next one.
+ */
+function cutToCells(text: string, cells: number): string {
+  if (stringWidth(text) <= cells) return text;
+  let kept = '';
+  let used = 0;
+  for (const { segment } of GRAPHEMES.segment(text)) {
+    const width = stringWidth(segment);
+    if (used + width > cells) break;
+    kept += segment;
+    used += width;
+  }
+  return kept;
 }
 
 export function sessionHeading(columns: readonly SessionColumn[] = SESSION_COLUMNS): string {

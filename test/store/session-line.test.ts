@@ -3,6 +3,7 @@
  * list print it: how it ended reads by its symbol, and a session whose client did
  * not verify the server is not shown as a plain "ok".
  */
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../../source/protocol/units.js';
 import { SESSION_COLUMNS, sessionColumns, sessionHeading, sessionLine } from '../../source/store/session-line.js';
@@ -67,6 +68,21 @@ describe('sessionColumns', () => {
     expect(line.indexOf('⚠')).toBeLessThanOrEqual(78 - 16);
     expect(line).toMatch(/^11-27 02:46:38 {2}GET hello\.txt +off +35 ms {2}⚠ ok, server NOT verified$/);
     expect(sessionHeading(sessionColumns(40))).not.toContain('attacker');
+  });
+});
+
+describe('columns in terminal cells', () => {
+  it('keeps every column under its heading when a name is in wide characters, cut or not', () => {
+    const named = (name: string): SessionSummary => {
+      const base = summary(true, {});
+      return { ...base, meta: { ...base.meta, request: { op: 'GET', name } } };
+    };
+    const heading = sessionHeading();
+    const attackerAt = stringWidth(heading.slice(0, heading.indexOf('attacker')));
+    for (const name of ['hello.txt', 'résumé 文件.txt', '文件文件文件文件文件文件.txt', 'ａ'.repeat(30)]) {
+      const line = sessionLine(named(name));
+      expect(stringWidth(line.slice(0, line.indexOf('off  '))), name).toBe(attackerAt);
+    }
   });
 });
 
