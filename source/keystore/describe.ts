@@ -2,10 +2,12 @@
  * What `tls-tui keys` shows: one entry per certificate in the keystore, saying
  * whose it is, what the attacker uses it for, who signed it, when it is valid,
  * which files hold it and its fingerprint (to compare the copies on two machines),
- * and a plain-text rendering of those entries.
+ * and a plain-text rendering of those entries. A copy made for a peer's machine
+ * shows what it holds, and names what it leaves out by design.
  */
 import { type Certificate, type CertificateRole, certificateFingerprint, formatCertificateTime } from '../crypto/certificate.js';
 import type { Keystore } from './keystore.js';
+import { PEER_IDENTITIES, type PeerIdentity } from './layout.js';
 
 export interface KeystoreEntry {
   /** ca, server, client, rogue-ca, rogue-ca-server, self-signed, expired or wrong-name. */
@@ -28,20 +30,50 @@ function entry(identity: string, description: string, certificate: Certificate, 
   return { identity, description, subject, role, issuer, notBefore, notAfter, files, fingerprint: certificateFingerprint(certificate) };
 }
 
-/** The keystore's certificates: ca, server, client, then the attacker's. */
+/** The keystore's certificates: ca, server, client, then the attacker's, each only where this copy holds it. */
 export function describeKeystore(keystore: Keystore): KeystoreEntry[] {
   const { ca, server, client, attacker } = keystore;
-  const attackerKey = [attacker.files.key, attacker.files.pub];
+  // Thunks: a copy for a peer's machine has stand-ins for the identities it leaves out, which refuse to be read.
+  const peers: Readonly<Record<PeerIdentity, () => KeystoreEntry[]>> = {
+    server: () => [entry('server', "the server's identity", server.certificate, [server.files.key, server.files.pub, server.files.cert])],
+    client: () => [entry('client', "the client's identity", client.certificate, [client.files.key, client.files.pub, client.files.cert])],
+    attacker: () => {
+      const attackerKey = [attacker.files.key, attacker.files.pub];
+      return [
+        entry('rogue-ca', "the attacker's own CA, trusted by no one", attacker.rogueCa.certificate, [attacker.files.rogueCaKey, attacker.files.rogueCaPub, attacker.files.rogueCaCert]),
+        entry('rogue-ca-server', 'attack rogue-ca: a server certificate from the attacker\'s CA', attacker.rogueCaServer, [...attackerKey, attacker.files.rogueCaServer]),
+        entry('self-signed', 'attack self-signed: a server certificate signed by its own key', attacker.selfSigned, [...attackerKey, attacker.files.selfSigned]),
+        entry('expired', 'attack expired: a demo-CA server certificate whose validity has ended', attacker.expired, [...attackerKey, attacker.files.expired]),
+        entry('wrong-name', 'attack wrong-name: a demo-CA certificate for another subject', attacker.wrongName, [...attackerKey, attacker.files.wrongName]),
+      ];
+    },
+  };
+  const caFiles = ca.key === undefined ? [ca.files.pub, ca.files.cert] : [ca.files.key, ca.files.pub, ca.files.cert];
   return [
-    entry('ca', 'the demo CA, the trust anchor both peers load', ca.certificate, [ca.files.key, ca.files.pub, ca.files.cert]),
-    entry('server', "the server's identity", server.certificate, [server.files.key, server.files.pub, server.files.cert]),
-    entry('client', "the client's identity", client.certificate, [client.files.key, client.files.pub, client.files.cert]),
-    entry('rogue-ca', "the attacker's own CA, trusted by no one", attacker.rogueCa.certificate, [attacker.files.rogueCaKey, attacker.files.rogueCaPub, attacker.files.rogueCaCert]),
-    entry('rogue-ca-server', 'attack rogue-ca: a server certificate from the attacker\'s CA', attacker.rogueCaServer, [...attackerKey, attacker.files.rogueCaServer]),
-    entry('self-signed', 'attack self-signed: a server certificate signed by its own key', attacker.selfSigned, [...attackerKey, attacker.files.selfSigned]),
-    entry('expired', 'attack expired: a demo-CA server certificate whose validity has ended', attacker.expired, [...attackerKey, attacker.files.expired]),
-    entry('wrong-name', 'attack wrong-name: a demo-CA certificate for another subject', attacker.wrongName, [...attackerKey, attacker.files.wrongName]),
+    entry('ca', 'the demo CA, the trust anchor both peers load', ca.certificate, caFiles),
+    ...PEER_IDENTITIES.filter((name) => !keystore.notHere.includes(name)).flatMap((name) => peers[name]()),
   ];
+}
+
+/** Something a copy for a peer's machine does not hold, and why that is so. */
+export interface KeystoreAbsence {
+  /** ca (its private key), server, client or attacker. */
+  readonly identity: 'ca' | PeerIdentity;
+  /** The private key that is not here. */
+  readonly file: string;
+  readonly note: string;
+}
+
+/** What this keystore leaves out: nothing where the CA's key is. */
+export function keystoreAbsences(keystore: Keystore): KeystoreAbsence[] {
+  const { ca, notHere } = keystore;
+  if (ca.key !== undefined) return [];
+  const caKey: KeystoreAbsence = {
+    identity: 'ca',
+    file: ca.files.key,
+    note: "the demo CA's private key: by design, as a copy for a peer's machine leaves it on the machine that holds the CA, where certificates are made",
+  };
+  return [caKey, ...notHere.map((name) => ({ identity: name, file: keystore[name].files.key, note: `the ${name}'s identity, which this copy was not made for` }))];
 }
 
 export type Validity = 'valid' | 'expired' | 'not yet valid';

@@ -6,19 +6,25 @@
  * opening it generates whatever is missing, in parallel where nothing depends on
  * it, and refuses anything present but wrong with a `KeystoreError` that says how
  * to make it again.
+ * A folder with the demo CA's certificate but not its private key is a copy made
+ * for a peer's machine (README, "Server and client on two machines"): the CA's key
+ * stays where the keystore was made. Such a copy holds the identities whose private
+ * keys were copied into it, checked against the CA's certificate, and makes only
+ * what needs no CA key; a certificate it lacks is to be made where the CA is.
  * Regenerating builds a complete new set beside the old one and swaps it in.
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Certificate } from '../crypto/certificate.js';
+import type { Certificate, CertificateRole } from '../crypto/certificate.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
-import { type AttackerPaths, IDENTITY_FOLDERS, type IdentityPaths, keystoreLayout, layoutFiles } from './layout.js';
+import { type AttackerPaths, IDENTITY_FOLDERS, type IdentityPaths, keystoreLayout, layoutFiles, PEER_IDENTITIES, type PeerIdentity } from './layout.js';
 import { MOVED_ASIDE, removeLeftovers, stagingFolderName } from './leftovers.js';
-import { type CertificatePlan, type SettledKey, Settler } from './settle.js';
+import { attackerNotHere, identityNotHere } from './not-here.js';
+import { type CertificatePlan, exists, type Issuer, type SettledKey, Settler } from './settle.js';
 
 export { KeystoreError } from './keystore-error.js';
-export { describeKeystore, formatKeystore, type KeystoreEntry } from './describe.js';
-export { keystoreLayout } from './layout.js';
+export { describeKeystore, formatKeystore, keystoreAbsences, type KeystoreAbsence, type KeystoreEntry } from './describe.js';
+export { keystoreLayout, type PeerIdentity } from './layout.js';
 export { keystoreWarnings } from './warnings.js';
 
 export const DEMO_CA_NAME = 'tls-tui Demo CA';
@@ -39,6 +45,13 @@ export interface Identity {
   readonly files: IdentityPaths;
 }
 
+/** The demo CA, whose private key is undefined in a copy made for a peer's machine. */
+export interface CertificateAuthority {
+  readonly key: RsaPrivateKey | undefined;
+  readonly certificate: Certificate;
+  readonly files: IdentityPaths;
+}
+
 export interface AttackerMaterial {
   /** The attacker's own key pair, behind every certificate it shows. */
   readonly key: RsaPrivateKey;
@@ -52,10 +65,17 @@ export interface AttackerMaterial {
 
 export interface Keystore {
   readonly dir: string;
-  readonly ca: Identity;
+  readonly ca: CertificateAuthority;
   readonly server: Identity;
   readonly client: Identity;
   readonly attacker: AttackerMaterial;
+  /**
+   * The identities this copy does not hold, as their private keys were not copied
+   * into it; always empty where the CA's key is. The commands take a whole Keystore
+   * though each uses its own identity only, so one left out is kept as a stand-in
+   * that refuses, naming its key, a command run on a copy made for another machine.
+   */
+  readonly notHere: readonly PeerIdentity[];
   /** The files this call created, in layout order. */
   readonly generated: readonly string[];
   /**
@@ -106,8 +126,27 @@ async function settleAll<T extends Record<string, Promise<unknown>>>(work: T): P
 }
 
 /**
+ * Whether the keystore in this folder is a copy for a peer's machine: the demo CA's
+ * certificate without its key. The certificate is looked at first: whoever makes a
+ * fresh keystore writes the key before it, so a key that appears in between is seen.
+ */
+async function isPeerCopy(ca: IdentityPaths): Promise<boolean> {
+  return (await exists(ca.cert)) && !(await exists(ca.key));
+}
+
+/** A CA or an identity it signed, as the issuer of the certificates it signs. */
+function issuerOf(identity: Identity): Issuer {
+  const { key, certificate, files } = identity;
+  return { name: certificate.subject, key: { key, publicKey: key.publicKey, path: files.key } };
+}
+
+/** A certificate to issue, once its subject's key and its issuer are known. */
+type Unsigned = Omit<CertificatePlan, 'subjectKey' | 'issuer'>;
+
+/**
  * Opens the keystore in `dir`, creating the folder (mode 0700), removing what
- * interrupted runs left there and generating any missing file. Work is ordered so that concurrent openers agree: each key is
+ * interrupted runs left there and generating any missing file that this keystore
+ * can make. Work is ordered so that concurrent openers agree: each key is
  * settled before its public key and certificates are derived from it, and each CA
  * (key and certificate) before anything it signs is issued.
  */
@@ -118,64 +157,79 @@ export async function openKeystore(dir: string, options: KeystoreOptions = {}): 
   await mkdir(dir, { recursive: true, mode: FOLDER_MODE });
   await Promise.all(IDENTITY_FOLDERS.map((name) => mkdir(join(dir, name), { recursive: true, mode: FOLDER_MODE })));
   const setAside = await removeLeftovers(dir);
-  const settler = new Settler(dir);
+  const signedByDemoCa = [server.cert, client.cert, attacker.expired, attacker.wrongName];
+  const peerCopy = await isPeerCopy(ca);
+  const madeByAbsentCaKey = peerCopy ? [ca.cert, ...signedByDemoCa] : [];
+  const settler = new Settler(dir, madeByAbsentCaKey);
 
-  const caKey = settler.anchorKey(ca.key, ca.pub, [ca.cert, server.cert, client.cert, attacker.expired, attacker.wrongName]);
-  const serverKey = settler.key(server.key, [server.pub, server.cert]);
-  const clientKey = settler.key(client.key, [client.pub, client.cert]);
-  const attackerKey = settler.key(attacker.key, [attacker.pub, attacker.rogueCaServer, attacker.selfSigned, attacker.expired, attacker.wrongName]);
-  const rogueCaKey = settler.key(rogueCa.key, [rogueCa.pub, rogueCa.cert, attacker.rogueCaServer]);
+  // Every promise gets its handlers when it is made, so that a failure is never reported as unhandled before the one that awaits it.
+  const issue = (certificate: Unsigned, subjectKey: Promise<SettledKey>, issuer: Promise<Issuer>) =>
+    Promise.all([subjectKey, issuer]).then(([subject, by]) => settler.certificate({ ...certificate, subjectKey: subject, issuer: by }));
+  /** Settles an identity: its key, the public key derived from it, and its certificate. */
+  const identity = async (files: IdentityPaths, key: Promise<SettledKey>, certificate: Promise<Certificate>): Promise<Identity> => {
+    const pub = key.then((subject) => settler.publicKey(files.pub, subject));
+    const settled = await settleAll({ key, pub, certificate });
+    return { key: settled.key.key, certificate: settled.certificate, files };
+  };
+  const selfSignedCa = (files: IdentityPaths, subject: string, key: Promise<SettledKey>) =>
+    identity(files, key, issue({ path: files.cert, subject, role: 'ca', ...times.ca }, key, key.then((own) => ({ name: subject, key: own }))));
 
-  const publicKey = (path: string, key: Promise<SettledKey>) => key.then((settled) => settler.publicKey(path, settled));
-  const selfSignedCa = (path: string, name: string, key: Promise<SettledKey>) =>
-    key.then((settled) => settler.certificate({ path, subject: name, role: 'ca', subjectKey: settled, issuer: { name, key: settled }, ...times.ca }));
-  const caCert = selfSignedCa(ca.cert, DEMO_CA_NAME, caKey);
-  const rogueCaCert = selfSignedCa(rogueCa.cert, ROGUE_CA_NAME, rogueCaKey);
+  const demoCa = peerCopy
+    ? demoCaFromCertificate(settler, ca)
+    : selfSignedCa(ca, DEMO_CA_NAME, settler.anchorKey(ca.key, ca.pub, [ca.cert, ...signedByDemoCa])).then((opened) => ({ authority: opened, issuer: issuerOf(opened) }));
+  const demoIssuer = () => demoCa.then((opened) => opened.issuer);
+  /** Where the CA's key is, everything missing is made; a copy for a peer holds an identity only when its private key was copied. */
+  const ifHeld = <T>(key: string, open: () => Promise<T>): Promise<T | undefined> =>
+    peerCopy ? exists(key).then((here) => (here ? open() : undefined)) : open();
+  const leaf = (files: IdentityPaths, subject: string, role: CertificateRole) =>
+    ifHeld(files.key, () => {
+      const key = settler.key(files.key, [files.pub, files.cert]);
+      return identity(files, key, issue({ path: files.cert, subject, role, ...times.leaf }, key, demoIssuer()));
+    });
 
-  type LeafPlan = Omit<CertificatePlan, 'subjectKey' | 'issuer'>;
-  const issued = (plan: LeafPlan, subjectKey: Promise<SettledKey>, issuerCert: Promise<Certificate>, issuerKey: Promise<SettledKey>) =>
-    Promise.all([subjectKey, issuerCert, issuerKey]).then(([subject, issuerCertificate, issuer]) =>
-      settler.certificate({ ...plan, subjectKey: subject, issuer: { name: issuerCertificate.subject, key: issuer } }),
-    );
-  const serverForAYear: Omit<LeafPlan, 'path'> = { subject: SERVER_NAME, role: 'server', ...times.leaf };
+  const openAttacker = async (): Promise<AttackerMaterial> => {
+    const key = settler.key(attacker.key, [attacker.pub, attacker.rogueCaServer, attacker.selfSigned, attacker.expired, attacker.wrongName]);
+    const rogue = selfSignedCa(rogueCa, ROGUE_CA_NAME, settler.key(rogueCa.key, [rogueCa.pub, rogueCa.cert, attacker.rogueCaServer]));
+    const asServer = (path: string, issuer: Promise<Issuer>, plan: Partial<Unsigned> = {}) =>
+      issue({ path, subject: SERVER_NAME, role: 'server', ...times.leaf, ...plan }, key, issuer);
+    const { rogueCaServer, selfSigned, expired, wrongName, ...settled } = await settleAll({
+      key,
+      pub: key.then((subject) => settler.publicKey(attacker.pub, subject)),
+      rogueCa: rogue,
+      rogueCaServer: asServer(attacker.rogueCaServer, rogue.then(issuerOf)),
+      selfSigned: asServer(attacker.selfSigned, key.then((own) => ({ name: SERVER_NAME, key: own }))),
+      expired: asServer(attacker.expired, demoIssuer(), times.expired),
+      wrongName: asServer(attacker.wrongName, demoIssuer(), { subject: WRONG_NAME }),
+    });
+    return { key: settled.key.key, rogueCa: settled.rogueCa, rogueCaServer, selfSigned, expired, wrongName, files: attacker };
+  };
 
-  const selfSigned = attackerKey.then((key) => settler.certificate({ path: attacker.selfSigned, ...serverForAYear, subjectKey: key, issuer: { name: SERVER_NAME, key } }));
-
-  const settled = await settleAll({
-    caKey, serverKey, clientKey, attackerKey, rogueCaKey,
-    caPub: publicKey(ca.pub, caKey),
-    serverPub: publicKey(server.pub, serverKey),
-    clientPub: publicKey(client.pub, clientKey),
-    attackerPub: publicKey(attacker.pub, attackerKey),
-    rogueCaPub: publicKey(rogueCa.pub, rogueCaKey),
-    caCert,
-    rogueCaCert,
-    serverCert: issued({ path: server.cert, ...serverForAYear }, serverKey, caCert, caKey),
-    clientCert: issued({ path: client.cert, subject: CLIENT_NAME, role: 'client', ...times.leaf }, clientKey, caCert, caKey),
-    rogueCaServer: issued({ path: attacker.rogueCaServer, ...serverForAYear }, attackerKey, rogueCaCert, rogueCaKey),
-    selfSigned,
-    expired: issued({ path: attacker.expired, subject: SERVER_NAME, role: 'server', ...times.expired }, attackerKey, caCert, caKey),
-    wrongName: issued({ path: attacker.wrongName, ...serverForAYear, subject: WRONG_NAME }, attackerKey, caCert, caKey),
+  const opened = await settleAll({
+    demoCa,
+    server: leaf(server, SERVER_NAME, 'server'),
+    client: leaf(client, CLIENT_NAME, 'client'),
+    attacker: ifHeld(attacker.key, openAttacker),
   });
-
+  const notHere = PEER_IDENTITIES.filter((name) => opened[name] === undefined);
   const created = new Set(settler.created);
   return {
     dir,
-    ca: { key: settled.caKey.key, certificate: settled.caCert, files: ca },
-    server: { key: settled.serverKey.key, certificate: settled.serverCert, files: server },
-    client: { key: settled.clientKey.key, certificate: settled.clientCert, files: client },
-    attacker: {
-      key: settled.attackerKey.key,
-      rogueCa: { key: settled.rogueCaKey.key, certificate: settled.rogueCaCert, files: rogueCa },
-      rogueCaServer: settled.rogueCaServer,
-      selfSigned: settled.selfSigned,
-      expired: settled.expired,
-      wrongName: settled.wrongName,
-      files: attacker,
-    },
+    ca: opened.demoCa.authority,
+    server: opened.server ?? identityNotHere(dir, "server's", server),
+    client: opened.client ?? identityNotHere(dir, "client's", client),
+    attacker: opened.attacker ?? attackerNotHere(dir, attacker),
+    notHere,
     generated: layoutFiles(layout).filter((file) => created.has(file)),
     setAside,
   };
+}
+
+/** The demo CA in a copy for a peer's machine: its certificate, which checks what the CA signed but can issue nothing. */
+async function demoCaFromCertificate(settler: Settler, files: IdentityPaths): Promise<{ authority: CertificateAuthority; issuer: Issuer }> {
+  const certificate = await settler.anchorCertificate(files.cert, DEMO_CA_NAME);
+  const key = { publicKey: certificate.publicKey, path: files.cert };
+  await settler.publicKey(files.pub, key);
+  return { authority: { key: undefined, certificate, files }, issuer: { name: DEMO_CA_NAME, key } };
 }
 
 /** The old identity folders could not be put back after a failed swap; they are kept, not deleted. */

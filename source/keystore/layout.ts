@@ -9,6 +9,10 @@ import { join } from 'node:path';
 /** The folders the keystore owns; anything else in the keystore folder is left alone. */
 export const IDENTITY_FOLDERS = ['ca', 'server', 'client', 'attacker'] as const;
 
+/** The identities besides the demo CA, which a copy made for a peer's machine may leave out. */
+export const PEER_IDENTITIES = ['server', 'client', 'attacker'] as const;
+export type PeerIdentity = (typeof PEER_IDENTITIES)[number];
+
 export interface IdentityPaths {
   readonly key: string;
   readonly pub: string;

@@ -6,9 +6,13 @@
  * on the same folder keeps the demo CA, so a machine holding a copy of this
  * keystore still trusts what is made. Only the demo CA's own key cannot be made
  * again without a new CA, which every copy of the keystore would then need.
+ * A copy made for a peer's machine holds no CA key at all: what needs that key is
+ * made on the machine that holds it and copied over.
  * The keystore folder is always named, in full: the advice may be followed from
  * another folder, and `./keystore` may be another keystore.
  */
+
+import { relative } from 'node:path';
 
 /** A word a POSIX shell reads back unchanged: as it is when that is safe, else in single quotes. */
 function shellWord(word: string): string {
@@ -33,6 +37,24 @@ export function remakeAdvice(dir: string, files: readonly string[], outcome: str
 export function newCaAdvice(dir: string, caKey: string): string {
   return (
     `This is the demo CA's key, which signed what the peers trust: copy ${caKey} back from another copy of this keystore, ` +
-    `or run \`${keysCommand(dir, '--regenerate')}\` to replace the whole keystore with one under a new CA, then copy it to the other machine again.`
+    `or run \`${keysCommand(dir, '--regenerate')}\` to replace the whole keystore with one under a new CA, then copy the other machine's files from it again.`
   );
+}
+
+/** The keystore on the machine that holds the demo CA has the same layout, so a file is named as it is in any keystore. */
+function copyIn(dir: string, files: readonly string[], from: string): string {
+  return `copy ${listed(files.map((file) => relative(dir, file)))} from ${from} into ${dir}`;
+}
+
+/** For files a keystore without the demo CA's key cannot make: a certificate the CA signs, or a key whose certificate it would have to sign. */
+export function caMachineAdvice(dir: string, files: readonly string[]): string {
+  return (
+    `Making ${files.length === 1 ? 'it' : 'them'} takes the demo CA's private key, which this keystore does not hold: a copy for a peer's machine leaves it on the machine that holds the CA. ` +
+    `There, run \`tls-tui keys --keystore <its keystore>\`, which makes what is missing (remove a bad or expired copy first), then ${copyIn(dir, files, 'that keystore')}.`
+  );
+}
+
+/** For an identity a copy made for another peer's machine does not hold. */
+export function notHereAdvice(dir: string, files: readonly string[]): string {
+  return `Run this command with the keystore made for that identity's machine, or ${copyIn(dir, files, "the keystore on the machine that holds the demo CA's private key")}.`;
 }

@@ -5,33 +5,53 @@
  * this process just made, so processes that start at once on an empty folder all
  * end up using whichever copy was linked first. Anything present but wrong is a
  * `KeystoreError` that says which files to remove for `tls-tui keys` to make them
- * again; nothing present is ever replaced.
+ * again; nothing present is ever replaced. A keystore without the demo CA's key
+ * (a copy for a peer's machine) checks what that CA signed against its certificate,
+ * and sends whatever only that key can make to the machine that holds it.
  */
 import { lstat, readFile } from 'node:fs/promises';
 import { type Certificate, type CertificateRole, issueCertificate, newSerial, parseCertificate } from '../crypto/certificate.js';
 import { RsaPrivateKey, RsaPublicKey } from '../crypto/rsa.js';
 import { createFileAtomically } from './atomic-write.js';
 import { KeystoreError } from './keystore-error.js';
-import { newCaAdvice, remakeAdvice } from './repair-advice.js';
+import { caMachineAdvice, newCaAdvice, remakeAdvice } from './repair-advice.js';
 
 const PRIVATE_MODE = 0o600;
 const PUBLIC_MODE = 0o644;
 const SELF_TEST_MESSAGE = new TextEncoder().encode('tls-tui keystore self-test');
 
-/** A private key together with the file it came from, for messages that name it. */
-export interface SettledKey {
-  readonly key: RsaPrivateKey;
+/** A public key together with the file it came from (a private key or a certificate), for messages that name it. */
+export interface PublicKeySource {
+  readonly publicKey: RsaPublicKey;
   readonly path: string;
+}
+
+/** A private key together with the file it came from. */
+export interface SettledKey extends PublicKeySource {
+  readonly key: RsaPrivateKey;
+}
+
+/**
+ * Who signs a certificate: with its private key, or, in a keystore that does not
+ * hold that key, only its public key, which checks what it signed but issues nothing.
+ */
+export interface Issuer {
+  readonly name: string;
+  readonly key: SettledKey | PublicKeySource;
 }
 
 export interface CertificatePlan {
   readonly path: string;
   readonly subject: string;
   readonly role: CertificateRole;
-  readonly subjectKey: SettledKey;
-  readonly issuer: { readonly name: string; readonly key: SettledKey };
+  readonly subjectKey: PublicKeySource;
+  readonly issuer: Issuer;
   readonly notBefore: Date;
   readonly notAfter: Date;
+}
+
+function isPrivate(key: SettledKey | PublicKeySource): key is SettledKey {
+  return 'key' in key;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -53,7 +73,8 @@ async function readIfPresent(path: string, remedy: string): Promise<Buffer | und
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether there is anything at `path`; an entry that cannot be looked at counts, for reading it to report. */
+export async function exists(path: string): Promise<boolean> {
   try {
     await lstat(path);
     return true;
@@ -78,10 +99,19 @@ async function agreement(path: string, agrees: (bytes: Buffer) => boolean): Prom
 export class Settler {
   /** The keystore folder, for the command a refusal advises. */
   readonly #dir: string;
+  /** The files only the absent demo CA key can make; empty when the keystore holds that key. */
+  readonly #madeByAbsentCaKey: ReadonlySet<string>;
   readonly #created: string[] = [];
 
-  constructor(dir: string) {
+  constructor(dir: string, madeByAbsentCaKey: readonly string[] = []) {
     this.#dir = dir;
+    this.#madeByAbsentCaKey = new Set(madeByAbsentCaKey);
+  }
+
+  /** How to make `files` again: here with `tls-tui keys`, to `outcome`, unless one of them needs the CA key this keystore lacks. */
+  #remake(files: readonly string[], outcome: string): string {
+    if (files.some((file) => this.#madeByAbsentCaKey.has(file))) return caMachineAdvice(this.#dir, files);
+    return remakeAdvice(this.#dir, files, outcome);
   }
 
   /** The files this settler created, in the order it created them. */
@@ -103,7 +133,7 @@ export class Settler {
    * whoever writes them writes the key first; a key that appears in between is read.
    */
   key(path: string, madeFrom: readonly string[]): Promise<SettledKey> {
-    return this.#key(path, madeFrom, (files) => remakeAdvice(this.#dir, files, 'make a new key and make them again from it'));
+    return this.#key(path, madeFrom, (files) => this.#remake(files, 'make a new key and make them again from it'));
   }
 
   /**
@@ -153,56 +183,79 @@ export class Settler {
       throw new KeystoreError(path, `is not a usable private key: ${reasonOf(error)}`, remedy);
     }
     if (!selfTest(key)) throw new KeystoreError(path, 'is damaged: a signature made with this private key does not verify under its own public key', remedy);
-    return { key, path };
+    return { key, publicKey: key.publicKey, path };
   }
 
-  /** The public key file of a settled private key, derived from it when missing. */
-  async publicKey(path: string, privateKey: SettledKey): Promise<RsaPublicKey> {
-    const remedy = remakeAdvice(this.#dir, [path], `derive it again from ${privateKey.path}`);
-    const pem = (await readIfPresent(path, remedy)) ?? (await this.#create(path, privateKey.key.publicKey.toPem(), PUBLIC_MODE, remedy));
+  /** The public key file of a settled private key (or of a certificate), derived from it when missing. */
+  async publicKey(path: string, source: SettledKey | PublicKeySource): Promise<RsaPublicKey> {
+    const remedy = this.#remake([path], `derive it again from ${source.path}`);
+    const pem = (await readIfPresent(path, remedy)) ?? (await this.#create(path, source.publicKey.toPem(), PUBLIC_MODE, remedy));
     let publicKey: RsaPublicKey;
     try {
       publicKey = RsaPublicKey.fromPem(pem.toString('utf8'));
     } catch (error) {
       throw new KeystoreError(path, `is not a usable public key: ${reasonOf(error)}`, remedy);
     }
-    if (!publicKey.equals(privateKey.key.publicKey)) {
-      throw new KeystoreError(path, `holds a public key that does not match the private key in ${privateKey.path}`, remedy);
+    if (!publicKey.equals(source.publicKey)) {
+      throw new KeystoreError(path, `holds a public key that does not match ${isPrivate(source) ? 'the private key' : 'the one'} in ${source.path}`, remedy);
     }
     return publicKey;
   }
 
-  /** A certificate, issued from the settled subject and issuer keys when missing. */
+  /** A certificate, issued from the settled subject and issuer keys when missing, if the issuer's private key is here. */
   async certificate(plan: CertificatePlan): Promise<Certificate> {
     const { path, subject, role, subjectKey, issuer } = plan;
-    const remedy = remakeAdvice(this.#dir, [path], `issue it again with the key in ${issuer.key.path}`);
+    const remedy = this.#remake([path], `issue it again with the key in ${issuer.key.path}`);
     let bytes = await readIfPresent(path, remedy);
     if (bytes === undefined) {
+      if (!isPrivate(issuer.key)) throw new KeystoreError(path, 'is missing', remedy);
       const fresh = issueCertificate(
-        { serial: newSerial(), subject, role, issuer: issuer.name, notBefore: plan.notBefore, notAfter: plan.notAfter, publicKey: subjectKey.key.publicKey },
+        { serial: newSerial(), subject, role, issuer: issuer.name, notBefore: plan.notBefore, notAfter: plan.notAfter, publicKey: subjectKey.publicKey },
         issuer.key.key,
       );
       bytes = await this.#create(path, fresh.bytes, PUBLIC_MODE, remedy);
     }
-    let certificate: Certificate;
-    try {
-      certificate = parseCertificate(new Uint8Array(bytes));
-    } catch (error) {
-      throw new KeystoreError(path, `is not a usable certificate: ${reasonOf(error)}`, remedy);
-    }
-    if (certificate.issuer !== issuer.name) {
-      throw new KeystoreError(path, `is issued by "${certificate.issuer}", expected "${issuer.name}"`, remedy);
-    }
-    if (!issuer.key.key.publicKey.verify(certificate.tbs, certificate.signature)) {
-      throw new KeystoreError(path, `is not signed by the key of "${issuer.name}" in ${issuer.key.path}`, remedy);
-    }
-    if (certificate.subject !== subject || certificate.role !== role) {
-      throw new KeystoreError(path, `is for ${certificate.role} "${certificate.subject}", expected ${role} "${subject}"`, remedy);
-    }
-    if (!certificate.publicKey.equals(subjectKey.key.publicKey)) {
-      throw new KeystoreError(path, `holds a public key that does not match the private key in ${subjectKey.path}`, remedy);
-    }
-    return certificate;
+    return checked(parsed(path, bytes, remedy), plan, remedy);
+  }
+
+  /**
+   * The self-signed certificate of a CA whose private key this keystore does not
+   * hold: the trust anchor as it was copied here, checked against its own key,
+   * and never made here.
+   */
+  async anchorCertificate(path: string, name: string): Promise<Certificate> {
+    const remedy = this.#remake([path], 'issue it again');
+    const bytes = await readIfPresent(path, remedy);
+    if (bytes === undefined) throw new KeystoreError(path, 'is missing', remedy);
+    const certificate = parsed(path, bytes, remedy);
+    const own = { publicKey: certificate.publicKey, path };
+    return checked(certificate, { path, subject: name, role: 'ca', subjectKey: own, issuer: { name, key: own } }, remedy);
+  }
+}
+
+/** What a certificate must be, made here or copied: from its issuer, signed with its key, for its subject, role and key. */
+function checked(certificate: Certificate, expected: Omit<CertificatePlan, 'notBefore' | 'notAfter'>, remedy: string): Certificate {
+  const { path, subject, role, subjectKey, issuer } = expected;
+  if (certificate.issuer !== issuer.name) {
+    throw new KeystoreError(path, `is issued by "${certificate.issuer}", expected "${issuer.name}"`, remedy);
+  }
+  if (!issuer.key.publicKey.verify(certificate.tbs, certificate.signature)) {
+    throw new KeystoreError(path, `is not signed by the key of "${issuer.name}" in ${issuer.key.path}`, remedy);
+  }
+  if (certificate.subject !== subject || certificate.role !== role) {
+    throw new KeystoreError(path, `is for ${certificate.role} "${certificate.subject}", expected ${role} "${subject}"`, remedy);
+  }
+  if (!certificate.publicKey.equals(subjectKey.publicKey)) {
+    throw new KeystoreError(path, `holds a public key that does not match the private key in ${subjectKey.path}`, remedy);
+  }
+  return certificate;
+}
+
+function parsed(path: string, bytes: Buffer, remedy: string): Certificate {
+  try {
+    return parseCertificate(new Uint8Array(bytes));
+  } catch (error) {
+    throw new KeystoreError(path, `is not a usable certificate: ${reasonOf(error)}`, remedy);
   }
 }
 

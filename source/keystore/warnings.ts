@@ -11,13 +11,14 @@
  * commands that do not present these certificates (mitm, replaying sessions in
  * the dashboard). The CA's own validity is left out, as verification does not
  * check it, and so is the attacker's expired certificate, which is expired on purpose.
+ * A copy for a peer's machine cannot issue a new certificate: it is told where to.
  */
 import { join } from 'node:path';
 import { formatCertificateTime as time } from '../crypto/certificate.js';
 import { validityAt } from './describe.js';
 import type { Identity, Keystore } from './keystore.js';
 import { MOVED_ASIDE } from './leftovers.js';
-import { remakeAdvice } from './repair-advice.js';
+import { caMachineAdvice, remakeAdvice } from './repair-advice.js';
 
 export function keystoreWarnings(keystore: Keystore, now: Date): string[] {
   const setAside = keystore.setAside.map(
@@ -25,18 +26,21 @@ export function keystoreWarnings(keystore: Keystore, now: Date): string[] {
       `keystore: ${join(folder, MOVED_ASIDE)} holds identity folders that an interrupted \`tls-tui keys --regenerate\` moved aside; ` +
       `the keystore opened without them. Move back any you need, then remove ${folder}.`,
   );
+  const renew = (files: readonly string[]): string =>
+    keystore.ca.key === undefined ? caMachineAdvice(keystore.dir, files) : remakeAdvice(keystore.dir, files, 'issue a new one, valid for a year, with the same key and CA');
+  const held = (name: 'server' | 'client') => !keystore.notHere.includes(name);
   const outOfDate = [
-    outOfDateWarning(keystore.dir, "server's", keystore.server, 'clients that verify it refuse every session', now),
-    outOfDateWarning(keystore.dir, "client's", keystore.client, 'servers refuse every session it starts', now),
+    held('server') ? outOfDateWarning("server's", keystore.server, 'clients that verify it refuse every session', renew, now) : undefined,
+    held('client') ? outOfDateWarning("client's", keystore.client, 'servers refuse every session it starts', renew, now) : undefined,
   ];
   return [...setAside, ...outOfDate.filter((warning) => warning !== undefined)];
 }
 
-function outOfDateWarning(dir: string, whose: string, identity: Identity, refusal: string, now: Date): string | undefined {
+function outOfDateWarning(whose: string, identity: Identity, refusal: string, advice: (files: readonly string[]) => string, now: Date): string | undefined {
   const { certificate, files } = identity;
   const validity = validityAt(certificate, now);
   if (validity === 'valid') return undefined;
-  const renew = remakeAdvice(dir, [files.cert], 'issue a new one, valid for a year, with the same key and CA');
+  const renew = advice([files.cert]);
   const what = `keystore: the ${whose} certificate ${files.cert}`;
   if (validity === 'expired') return `${what} expired at ${time(certificate.notAfter)}: ${refusal} with certificate_expired. ${renew}`;
   return `${what} is not valid until ${time(certificate.notBefore)}, and this machine's clock says ${time(now)}: ${refusal} with certificate_expired until then. Check the clock. ${renew}`;

@@ -38,7 +38,7 @@ function certificateWith1024BitKey(): Uint8Array {
     `public-key: ${spki.toString('base64')}`,
     '',
   ].join('\n');
-  const signature = Buffer.from(keystore.ca.key.sign(new TextEncoder().encode(tbs))).toString('base64');
+  const signature = Buffer.from(keystore.ca.key!.sign(new TextEncoder().encode(tbs))).toString('base64');
   return new TextEncoder().encode(`${tbs}signature: ${signature}\n`);
 }
 
@@ -108,7 +108,7 @@ const cases: Array<{ file: string; advice: (dir: string) => string; corruptions:
     corruptions: {
       ...common,
       'a 1024-bit key': () => rsa1024.privateKey,
-      'a public key instead of a private one': () => keystore.ca.key.publicKey.toPem(),
+      'a public key instead of a private one': () => keystore.ca.key!.publicKey.toPem(),
       'another 2048-bit key': () => keystore.attacker.key.toPem(),
       'a damaged key': (original) => damagedPrivateKey(original.toString('utf8')),
     },

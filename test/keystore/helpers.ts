@@ -1,12 +1,12 @@
 /**
  * Shared by the keystore tests: throwaway folders, a listing of every file under a
- * folder (temp files included), and a byte-for-byte snapshot of a folder, to show
- * that a failed open changed nothing.
+ * folder (temp files included), a byte-for-byte snapshot of a folder, to show
+ * that a failed open changed nothing, and the error an open is refused with.
  */
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describeKeystore, type Keystore } from '../../source/keystore/keystore.js';
+import { describeKeystore, type Keystore, KeystoreError, openKeystore } from '../../source/keystore/keystore.js';
 
 /** Every file of a complete keystore, relative to its folder, sorted. */
 export const KEYSTORE_FILES = [
@@ -79,4 +79,11 @@ export async function snapshot(dir: string): Promise<Map<string, Buffer>> {
 
 export function fingerprints(keystore: Keystore): string[] {
   return describeKeystore(keystore).map((entry) => entry.fingerprint);
+}
+
+/** The error opening the keystore in `dir` is refused with; fails the test when it opens. */
+export async function refusal(dir: string): Promise<KeystoreError> {
+  const error: unknown = await openKeystore(dir).then(() => undefined, (reason: unknown) => reason);
+  if (!(error instanceof KeystoreError)) throw new Error(`expected a KeystoreError, got ${String(error)}`);
+  return error;
 }

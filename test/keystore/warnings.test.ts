@@ -1,9 +1,11 @@
 /**
  * What a keystore that opened still has to tell the person: a server or client
  * certificate outside its validity period, which the other peer refuses at every
- * handshake, with how to renew it from the keys kept.
+ * handshake, with how to renew it from the keys kept, or, in a copy without the
+ * CA's key, on the machine that holds it.
  */
-import { rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCertificateTime } from '../../source/crypto/certificate.js';
 import { type Keystore, keystoreWarnings, openKeystore } from '../../source/keystore/keystore.js';
@@ -61,5 +63,18 @@ describe('the server and client certificates', () => {
     expect(renewed.generated).toEqual([expired.server.files.cert, expired.client.files.cert]);
     expect(renewed.ca.certificate.bytes).toEqual(keystore.ca.certificate.bytes);
     expect(keystoreWarnings(renewed, later)).toEqual([]);
+  });
+
+  it("in a copy for the server's machine, say to renew it where the CA's key is, and leave out the client's", async () => {
+    const copy = await makeTempDir();
+    for (const file of ['ca/ca.cert', 'server/server.key', 'server/server.cert']) await cp(join(dir, file), join(copy, file));
+    const peer = await openKeystore(copy);
+    expect(keystoreWarnings(peer, MADE)).toEqual([]);
+    const [server, ...others] = keystoreWarnings(peer, daysAfterMade(366));
+    expect(others).toEqual([]);
+    expect(server).toContain(`keystore: the server's certificate ${peer.server.files.cert} expired at ${formatCertificateTime(peer.server.certificate.notAfter)}`);
+    expect(server).toContain("Making it takes the demo CA's private key, which this keystore does not hold");
+    expect(server).toContain(`(remove a bad or expired copy first), then copy server/server.cert from that keystore into ${copy}.`);
+    expect(server).not.toContain('Remove ');
   });
 });
