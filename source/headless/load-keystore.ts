@@ -7,17 +7,29 @@ import { type Keystore, KeystoreError, keystoreWarnings, openKeystore } from '..
 import type { CommandOutput } from './output.js';
 
 export interface LoadOptions {
-  /** The command talks to a peer that may use another keystore (server, client, mitm), not to itself. */
+  /**
+   * The command talks to a peer that may use another keystore (server, client, mitm),
+   * not to itself, and uses one identity, which a copy made for its machine holds.
+   * Without it (demo, dashboard), every identity runs here and must be in the keystore.
+   */
   readonly peerElsewhere?: boolean;
 }
 
 export async function loadKeystore(dir: string, output: CommandOutput, options: LoadOptions = {}): Promise<Keystore | undefined> {
   try {
     const keystore = await openKeystore(dir);
+    if (!options.peerElsewhere && keystore.notHere.length > 0) {
+      const missing = keystore.notHere.map((name) => keystore[name].files.key).join(', ');
+      output.problem(
+        `the keystore in ${dir} is a copy for one peer's machine, without ${missing}: this command runs the server, the client and the attacker here, ` +
+          "so it needs a keystore that holds them all, such as the one on the machine that holds the demo CA's key.",
+      );
+      return undefined;
+    }
     if (keystore.generated.length > 0) output.say(`keystore: generated ${keystore.generated.length} files in ${dir}`);
     // A fresh CA is a new root of trust: a peer whose keystore was made elsewhere refuses everything it signed.
     if (options.peerElsewhere && keystore.generated.includes(keystore.ca.files.cert)) {
-      output.say('keystore: this is a new CA, so only peers using this same keystore will trust it; for another machine, copy one keystore to both (README, "Server and client on two machines")');
+      output.say('keystore: this is a new CA, so only peers using this same keystore will trust it; for a peer on another machine, give both their files from one keystore (README, "Server and client on two machines")');
     }
     for (const warning of keystoreWarnings(keystore, new Date())) output.problem(warning);
     return keystore;

@@ -2,15 +2,16 @@
  * The keystore from the command line: two servers started at once on an empty
  * folder settle on one consistent set; the keys open with OpenSSL and the
  * README's OpenSSL recipe verifies a certificate; `tls-tui keys` shows every
- * identity; a corrupt file stops the program with a message that names it.
+ * identity; a corrupt file stops the program with a message that names it; and
+ * the README's two machines run from copies that hold no CA key.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openKeystore } from '../../source/keystore/keystore.js';
-import { CLI, runCli, startServer } from '../support/cli.js';
+import { CLI, type RunningServer, runCli, startListening, startServer } from '../support/cli.js';
 
 let root: string;
 
@@ -63,6 +64,36 @@ async function readmeVerifyCommands(): Promise<string> {
   if (block === undefined) throw new Error('README.md has no OpenSSL verification block');
   return block.replace(/\s+#.*$/gm, '').replace(/\/tmp\//g, `${root}/`);
 }
+
+/** The README's two-machine block, in its three parts (the CA's machine, A, B), each as shell lines without comments. */
+async function readmeTwoMachines(): Promise<{ ca: string[]; serverMachine: string[]; clientMachine: string[] }> {
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const block = /### Server and client on two machines\n[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (block === undefined) throw new Error('README.md has no two-machine block');
+  const parts = block.trim().split('\n\n').map((part) => part.split('\n').filter((line) => !line.startsWith('#')).map((line) => line.replace(/\s+#.*$/, '')));
+  if (parts.length !== 3) throw new Error(`the two-machine block has ${parts.length} parts, not 3`);
+  const [ca, serverMachine, clientMachine] = parts as [string[], string[], string[]];
+  return { ca, serverMachine, clientMachine };
+}
+
+/** Runs README shell lines in `cwd`, with `npx tls-tui` as the built program and `scp … B:tls-tui/` as a copy into `machineB`. */
+function runReadmeLines(lines: readonly string[], cwd: string, machineB = ''): void {
+  const script = lines
+    .map((line) => line.replace(/^npx tls-tui /u, `'${process.execPath}' '${CLI}' `).replace(/^scp (.+) B:tls-tui\/$/u, `cp $1 '${machineB}/'`))
+    .join('\n');
+  execFileSync('sh', ['-e', '-c', script], { cwd, stdio: 'pipe' });
+}
+
+/** Runs `work`, then stops each of `running` in turn, which must exit 0. */
+async function thenStop<T>(running: readonly RunningServer[], work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    for (const one of running) expect(await one.stop()).toBe(0);
+  }
+}
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
 
 // Each test starts several processes that generate RSA keys: more than the default 5 s on a busy machine.
 describe('the keystore from the command line', { timeout: 30_000 }, () => {
@@ -206,5 +237,85 @@ describe('the keystore from the command line', { timeout: 30_000 }, () => {
     const result = await runCli(['client', '--port', '1', '--file', 'x', '--keystore', 'keystore'], root);
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(key);
+  });
+});
+
+describe('keystores without the CA key', { timeout: 30_000 }, () => {
+  it("the README's two machines: each peer holds only its own files, no CA key, and a file goes from A to B", async () => {
+    const [machineA, machineB] = [join(root, 'A'), join(root, 'B')];
+    await mkdir(join(machineA, 'public'), { recursive: true });
+    await mkdir(machineB);
+    await writeFile(join(machineA, 'public', 'hello.txt'), 'hello from A\n');
+    const readme = await readmeTwoMachines();
+    runReadmeLines(readme.ca, machineA, machineB);
+    // What each machine runs before it starts its peer, as the README has it.
+    runReadmeLines(readme.serverMachine.filter((line) => !line.startsWith('npx ')), machineA);
+    runReadmeLines(readme.clientMachine.filter((line) => !line.startsWith('npx ')), machineB);
+    expect(await exists(join(machineA, 'keystore/ca/ca.key'))).toBe(false);
+    expect(await exists(join(machineB, 'keystore/ca/ca.key'))).toBe(false);
+    expect(await exists(join(machineB, 'keystore/server/server.key'))).toBe(false);
+    expect(await exists(join(machineA, 'keystore/client/client.key'))).toBe(false);
+
+    const server = await startServer(['--public', 'public', '--keystore', 'keystore'], machineA);
+    const client = await thenStop([server], () => runCli(['client', '--port', String(server.port), '--file', 'hello.txt', '--keystore', 'keystore'], machineB));
+    expect({ code: client.code, stderr: client.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(server.output()).not.toContain('tls-tui:');
+    expect(await readFile(join(machineB, 'received', 'hello.txt'), 'utf8')).toBe('hello from A\n');
+    expect(await exists(join(machineA, 'keystore/ca/ca.key'))).toBe(false);
+    expect(await exists(join(machineB, 'keystore/ca/ca.key'))).toBe(false);
+
+    // The copy shows the CA's and the client's fingerprints as the CA's keystore does, and says what it leaves out.
+    const [onB, atCa] = await Promise.all([fingerprints(join(machineB, 'keystore')), fingerprints(join(machineA, 'ca-keystore'))]);
+    expect(onB.filter((print) => print !== undefined)).toEqual([atCa[0], atCa[2]]);
+    const keys = await runCli(['keys', '--keystore', 'keystore'], machineB);
+    expect(keys.code).toBe(0);
+    expect(keys.stdout).toContain(`${join(machineB, 'keystore/ca/ca.key')}: the demo CA's private key: by design`);
+    expect(keys.stdout).toContain(`${join(machineB, 'keystore/server/server.key')}: the server's identity, which this copy was not made for`);
+  }, 60_000);
+
+  it('a whole keystore but for ca/ca.key: server, client, relay, demo and keys run without complaint', async () => {
+    expect((await runCli(['keys', '--keystore', 'keystore'], root)).code).toBe(0);
+    await rm(join(root, 'keystore/ca/ca.key'));
+    await writeFile(join(root, 'public', 'hello.txt'), 'hello\n');
+    const server = await startServer(['--public', 'public', '--keystore', 'keystore'], root);
+    const relay = await startListening(['mitm', '--listen', '0', '--upstream', `127.0.0.1:${server.port}`, '--mode', 'expired', '--keystore', 'keystore'], root);
+    const [direct, relayed] = await thenStop([relay, server], async () => [
+      await runCli(['client', '--port', String(server.port), '--file', 'hello.txt', '--keystore', 'keystore'], root),
+      await runCli(['client', '--port', String(relay.port), '--file', 'hello.txt', '--keystore', 'keystore', '--received', 'relayed'], root),
+    ]);
+    expect({ code: direct.code, stderr: direct.stderr }).toEqual({ code: 0, stderr: '' });
+    // The relay shows the expired certificate the demo CA signed for it, and the client catches it.
+    expect(relayed.code).toBe(1);
+    expect(relayed.stdout).toContain('certificate_expired');
+    const demo = await runCli(['demo', '--keystore', 'keystore', '--public', 'public'], root);
+    expect({ code: demo.code, stderr: demo.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const output of [server.output(), relay.output(), direct.stdout, demo.stdout]) expect(output).not.toContain('keystore:');
+    const keys = await runCli(['keys', '--keystore', 'keystore'], root);
+    expect({ code: keys.code, stderr: keys.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(keys.stdout).toContain("ca/ca.key: the demo CA's private key: by design");
+    expect(await exists(join(root, 'keystore/ca/ca.key'))).toBe(false);
+  }, 60_000);
+
+  it("a certificate missing from a peer's copy: exit 4, naming it, that it takes the CA key and where to make it", async () => {
+    expect((await runCli(['keys', '--keystore', 'ca-keystore'], root)).code).toBe(0);
+    for (const file of ['ca/ca.cert', 'client/client.key']) await cp(join(root, 'ca-keystore', file), join(root, 'keystore', file), { recursive: true });
+    const certificate = join(root, 'keystore/client/client.cert');
+    for (const args of [['keys'], ['client', '--port', '1', '--file', 'hello.txt']]) {
+      const result = await runCli([...args, '--keystore', 'keystore'], root);
+      expect(result.code).toBe(4);
+      expect(result.stderr).toContain(`${certificate}: is missing. Making it takes the demo CA's private key, which this keystore does not hold`);
+      expect(result.stderr).toContain(`copy client/client.cert from that keystore into ${join(root, 'keystore')}.`);
+    }
+    expect(await exists(join(root, 'keystore/ca/ca.key'))).toBe(false);
+    await copyFile(join(root, 'ca-keystore', 'client/client.cert'), certificate);
+    expect((await runCli(['keys', '--keystore', 'keystore'], root)).code).toBe(0);
+  });
+
+  it("the demo on a client's copy: exit 4, as it runs the server and the attacker too", async () => {
+    expect((await runCli(['keys', '--keystore', 'ca-keystore'], root)).code).toBe(0);
+    for (const file of ['ca/ca.cert', 'client/client.key', 'client/client.cert']) await cp(join(root, 'ca-keystore', file), join(root, 'keystore', file), { recursive: true });
+    const demo = await runCli(['demo', '--keystore', 'keystore', '--public', 'public'], root);
+    expect(demo.code).toBe(4);
+    expect(demo.stderr).toContain(`the keystore in ${join(root, 'keystore')} is a copy for one peer's machine, without ${join(root, 'keystore/server/server.key')}`);
   });
 });
