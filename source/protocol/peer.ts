@@ -406,15 +406,17 @@ export abstract class Peer {
 
   /**
    * Marks the step the session failed at, once: the side that found the problem fails
-   * its step; the side that only received its alert was stopped by it, so that one ✘
-   * marks where a session (an attack, say) was caught (DESIGN.md, "The attacker").
+   * its step; the side that only received its alert, or lost the connection, was
+   * stopped, so that one ✘ marks where a session (an attack, say) was caught
+   * (DESIGN.md, "The attacker"), and none where nothing was.
    */
   #markFailedStep(ending: Extract<Ending, { readonly kind: 'failed' }>, how: ClosedEvent['how']): void {
     const alert = ending.alert;
     const detail = how === 'alert_sent' && alert ? `${alertName(alert.description)}: ${alert.reason}` : ending.reason;
     const alreadyFailed = [...this.#steps.values()].some((status) => status === 'failed' || status === 'stopped');
     const failing = this.#activeStep ?? (alreadyFailed ? undefined : ([...this.#steps].find(([id, status]) => status === 'pending' && id !== 'close')?.[0] ?? 'close'));
-    if (failing !== undefined && how === 'alert_received') this.step(failing, 'stopped', `stopped: ${detail}`);
+    // A connection that went without a word was ended by the other side (or the path) too: nothing was caught here.
+    if (failing !== undefined && (how === 'alert_received' || how === 'connection_lost')) this.step(failing, 'stopped', `stopped: ${detail}`);
     else if (failing !== undefined) this.step(failing, 'failed', detail);
   }
 

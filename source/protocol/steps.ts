@@ -49,8 +49,8 @@ export type StepId = ClientStepId | ServerStepId;
  * `warning`: the step went through without the protection it exists for (a
  * certificate not verified), so what follows it is not authenticated.
  * `failed`: this side found the problem (or could not do the step) and ended
- * the session. `stopped`: the other side's alert ended the session at this step;
- * the other side shows where it failed.
+ * the session. `stopped`: the other side's alert, or a connection
+ * that went without one, ended the session at this step; nothing was caught here.
  */
 export type StepStatus = 'pending' | 'active' | 'done' | 'warning' | 'failed' | 'stopped' | 'skipped';
 

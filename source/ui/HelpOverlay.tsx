@@ -20,7 +20,7 @@ const LEGEND: readonly (readonly [StepStatus, string])[] = [
   ['done', 'done'],
   ['warning', 'done without its protection (a certificate not verified)'],
   ['failed', 'failed with the alert and its reason'],
-  ['stopped', "stopped by the other side's alert"],
+  ['stopped', "stopped by the other side: its alert, or a dropped connection"],
   ['active', 'in progress'],
   ['pending', 'pending'],
   ['skipped', 'skipped'],

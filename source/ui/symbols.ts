@@ -1,7 +1,7 @@
 /**
  * Status by symbol as well as by colour, so a dashboard without colour (NO_COLOR)
  * or a plain log still reads: ✔ done, ⚠ done without its protection, ✘ failed, ⊘
- * stopped by the other side's alert, a spinner while active, · pending, – skipped.
+ * stopped by the other side (its alert, or a dropped connection), a spinner while active, · pending, – skipped.
  */
 import type { StepStatus } from '../protocol/steps.js';
 import type { SessionResult } from './dashboard-state.js';

@@ -112,26 +112,26 @@ describe('ends that are not alerts', () => {
     expectClosedEarly(relay, 'server', relay.inject('server', relay.forge('server', ALERT, CLOSE_NOTIFY)));
   });
 
-  it('the connection lost mid-transfer: Failed, connection_lost, not a byte sent', () => {
+  it('the connection lost mid-transfer: Failed, connection_lost, its step stopped (nothing caught here), not a byte sent', () => {
     const relay = new Relay(pki, { files: FILES }).start().runUntil('client', 'ExpectFileData');
     const output = relay.client.connectionLost('ECONNRESET', relay.now);
     expect(output.send).toEqual([]);
     expect(relay.client.stateName).toBe('Failed');
     expect(closedEvent(output.events)).toMatchObject({ how: 'connection_lost', ok: false });
     expect(closedEvent(output.events).alert).toBeUndefined();
-    expectFailedChecklist(relay.client, output.events, 'ECONNRESET');
+    expectFailedChecklist(relay.client, output.events, 'connection lost: ECONNRESET', 'stopped');
     // Nobody closed it: the Close step did not happen, rather than a ✔ beside "connection lost".
     expect(relay.client.stepStatus('close')).toBe('skipped');
     expect(output.events.filter((event): event is StepEvent => event.type === 'step' && event.step === 'close').map((event) => event.detail)).toEqual(['connection lost']);
     expect(() => relay.client.receive(new Uint8Array(1), relay.now)).toThrow(LocalProtocolError);
   });
 
-  it('the connection lost mid-handshake on the server: Failed, connection_lost, not a byte sent', () => {
+  it('the connection lost mid-handshake on the server: Failed, connection_lost, its step stopped, not a byte sent', () => {
     const relay = new Relay(pki, { files: FILES }).start().runUntil('server', 'ExpectClientKeyExchange');
     const output = relay.server.connectionLost('EOF', relay.now);
     expect(output.send).toEqual([]);
     expect(relay.server.stateName).toBe('Failed');
-    expectFailedChecklist(relay.server, output.events, 'EOF');
+    expectFailedChecklist(relay.server, output.events, 'EOF', 'stopped');
   });
 
   it('the connection lost once the response is complete: Closed', () => {

@@ -645,7 +645,7 @@ describe('HelpOverlay', () => {
       expect(row!.slice(2 + key.keys.length, column).trim(), key.keys).toBe('');
     }
     expect(rows.filter((row) => row.startsWith('  Enter  '))).toHaveLength(4);
-    expect(flat(frame)).toContain("✔ done, ⚠ done without its protection (a certificate not verified), ✘ failed with the alert and its reason, ⊘ stopped by the other side's alert, ⠋ in progress, · pending, – skipped.");
+    expect(flat(frame)).toContain("✔ done, ⚠ done without its protection (a certificate not verified), ✘ failed with the alert and its reason, ⊘ stopped by the other side: its alert, or a dropped connection, ⠋ in progress, · pending, – skipped.");
   });
 
   it('fits an 80x24 terminal: the title and the legend stay, the keys scroll to the cursor, no row is cut', () => {
