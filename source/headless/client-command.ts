@@ -33,7 +33,7 @@ export interface ClientCommandOptions {
 const UNAUTHENTICATED = 'the server certificate was not verified (--insecure), so anyone on the path could have sent it';
 
 export async function runClientCommand(options: ClientCommandOptions, output: CommandOutput): Promise<number> {
-  const keystore = await loadKeystore(options.keystore, output, { peerElsewhere: true });
+  const keystore = await loadKeystore(options.keystore, output, { uses: 'client' });
   if (keystore === undefined) return EXIT.local;
   // A received folder that cannot be made is found now, not after the handshake and the request.
   if (options.request.op === 'GET') {

@@ -37,7 +37,7 @@ export function attackLine(event: AttackEvent): string {
 }
 
 export async function runMitmCommand(options: MitmCommandOptions, output: CommandOutput, stop: Promise<unknown>): Promise<number> {
-  const keystore = await loadKeystore(options.keystore, output, { peerElsewhere: true });
+  const keystore = await loadKeystore(options.keystore, output, { uses: 'attacker' });
   if (keystore === undefined) return EXIT.local;
   const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });
   const transcripts = new Map<number, TranscriptWriter | undefined>();

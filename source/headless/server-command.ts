@@ -38,7 +38,7 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
     output.problem(problem);
     return EXIT.local;
   }
-  const keystore = await loadKeystore(options.keystore, output, { peerElsewhere: true });
+  const keystore = await loadKeystore(options.keystore, output, { uses: 'server' });
   if (keystore === undefined) return EXIT.local;
 
   const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });

@@ -271,6 +271,14 @@ describe('keystores without the CA key', { timeout: 30_000 }, () => {
     expect(keys.code).toBe(0);
     expect(keys.stdout).toContain(`${join(machineB, 'keystore/ca/ca.key')}: the demo CA's private key: by design`);
     expect(keys.stdout).toContain(`${join(machineB, 'keystore/server/server.key')}: the server's identity, which this copy was not made for`);
+
+    // Each copy runs only its own peer: the other is refused up front, by name, with exit 4 and no stack trace.
+    const wrongClient = await runCli(['client', '--port', '1', '--file', 'hello.txt', '--keystore', 'keystore'], machineA);
+    expect([wrongClient.code, wrongClient.stderr]).toEqual([4, expect.stringContaining(`without ${join(machineA, 'keystore/client/client.key')}: this command runs the client`)]);
+    await mkdir(join(machineB, 'public'));
+    const wrongServer = await runCli(['server', '--port', '0', '--public', 'public', '--keystore', 'keystore'], machineB);
+    expect([wrongServer.code, wrongServer.stderr]).toEqual([4, expect.stringContaining(`without ${join(machineB, 'keystore/server/server.key')}: this command runs the server`)]);
+    for (const refused of [wrongClient, wrongServer]) expect(refused.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
   it('a whole keystore but for ca/ca.key: server, client, relay, demo and keys run without complaint', async () => {
