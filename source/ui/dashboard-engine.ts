@@ -56,6 +56,8 @@ export interface DashboardEngineOptions {
   readonly store?: StoreOptions;
   /** The AES-256-CTR implementation of both peers; aes-js when absent. */
   readonly aes?: AesImplementation;
+  /** Said on the result line when the dashboard opens: what the keystore needs doing, say. */
+  readonly notice?: string;
 }
 
 /**
@@ -129,6 +131,7 @@ export class DashboardEngine {
     this.#listeners.add(listener);
     listener({ type: 'ready', serverAddress: this.serverAddress, caFingerprint: certificateFingerprint(this.#options.keystore.ca.certificate) });
     listener({ type: 'settings', settings: this.#settings });
+    if (this.#options.notice !== undefined) listener({ type: 'notice', text: this.#options.notice });
     void this.refreshFiles();
     void this.refreshReceived();
     this.#poll ??= setInterval(() => {

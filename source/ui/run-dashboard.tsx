@@ -10,6 +10,7 @@ import type { AesImplementation } from '../crypto/aes-ctr.js';
 import { guardedFolders, publicFolderProblem } from '../files/public-folder.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { loadKeystore } from '../headless/load-keystore.js';
+import { keystoreWarnings } from '../keystore/warnings.js';
 import type { CommandOutput } from '../headless/output.js';
 import type { StoreOptions } from '../store/recorder.js';
 import { App } from './App.js';
@@ -57,6 +58,8 @@ export async function runDashboard(options: DashboardOptions, output: CommandOut
   }
   const keystore = await loadKeystore(options.keystore, output);
   if (keystore === undefined) return EXIT.local;
+  // Printed before the dashboard takes the screen, a warning would be read only after quitting: it is shown inside too.
+  const [warning, ...more] = keystoreWarnings(keystore, new Date());
   let engine: DashboardEngine;
   try {
     engine = await DashboardEngine.start({
@@ -66,6 +69,7 @@ export async function runDashboard(options: DashboardOptions, output: CommandOut
       store: options.store,
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.aes === undefined ? {} : { aes: options.aes }),
+      ...(warning === undefined ? {} : { notice: more.length === 0 ? warning : `${warning} (and ${more.length} more, shown when the dashboard closes)` }),
     });
   } catch (error) {
     output.problem(`cannot start the server on 127.0.0.1: ${(error as Error).message}`);

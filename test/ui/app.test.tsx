@@ -239,6 +239,20 @@ describe('the dashboard', () => {
     expect(gone).not.toContain('alpha.txt');
   }, 30_000);
 
+  it('says on its result line what the keystore needs doing, as it opens', async () => {
+    const notice = 'keystore: server.cert expired; remove it and run tls-tui keys';
+    const engine = await DashboardEngine.start({ keystore, publicDir: join(root, 'no-such-public'), receivedDir: harness!.receivedDir, port: 0, notice });
+    const app = render(<App engine={engine} />);
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!stripVTControlCharacters(app.lastFrame() ?? '').includes('server.cert expired') && Date.now() < deadline) await sleep(25);
+      expect(resultLine(stripVTControlCharacters(app.lastFrame() ?? ''))).toBe(`! ${notice}`);
+    } finally {
+      app.unmount();
+      await engine.close();
+    }
+  }, 20_000);
+
   it('history lists what it can read and says which file it skipped', async () => {
     const store = join(root, `store-${folder}`);
     await mkdir(store);
