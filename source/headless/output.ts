@@ -14,6 +14,13 @@ export class CommandOutput {
   readonly #stdout: Writable;
   readonly #stderr: Writable;
   readonly #progress = new Map<string, ProgressThinner>();
+  /**
+   * Lines written in one turn of the event loop, sent in one write at its end. A pipe or
+   * a terminal takes each write as a system call while the process waits, and a busy
+   * server prints a dozen lines a session.
+   */
+  #pending: string[] = [];
+  #flushesOnExit = false;
 
   constructor(json: boolean, stdout: Writable = process.stdout, stderr: Writable = process.stderr) {
     this.json = json;
@@ -23,17 +30,36 @@ export class CommandOutput {
 
   /** A line for people (plain mode only). */
   say(text: string): void {
-    if (!this.json) this.#stdout.write(`${text}\n`);
+    if (!this.json) this.#write(`${text}\n`);
   }
 
   /** A JSON object (JSON mode only). */
   record(object: Record<string, unknown>): void {
-    if (this.json) this.#stdout.write(`${JSON.stringify(object)}\n`);
+    if (this.json) this.#write(`${JSON.stringify(object)}\n`);
   }
 
   problem(text: string): void {
-    if (this.json) this.#stdout.write(`${JSON.stringify({ type: 'error', message: text })}\n`);
+    if (this.json) this.#write(`${JSON.stringify({ type: 'error', message: text })}\n`);
+    // What stdout said before the problem is out before it.
+    this.flush();
     this.#stderr.write(`tls-tui: ${text}\n`);
+  }
+
+  /** Sends the lines not yet written; the process's exit and a problem do it too. */
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const text = this.#pending.join('');
+    this.#pending = [];
+    this.#stdout.write(text);
+  }
+
+  #write(text: string): void {
+    if (this.#pending.length === 0) setImmediate(() => this.flush());
+    if (!this.#flushesOnExit) {
+      this.#flushesOnExit = true;
+      process.once('exit', () => this.flush());
+    }
+    this.#pending.push(text);
   }
 
   /** An engine event, as a plain or JSON line; `prefix` tells concurrent sessions apart. */

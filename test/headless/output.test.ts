@@ -1,0 +1,45 @@
+/**
+ * CommandOutput batches the lines of one turn of the event loop into one write, in
+ * order, and sends what is pending before a problem, so stderr never overtakes it.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { CommandOutput } from '../../source/headless/output.js';
+
+function recorder(): { readonly writes: string[]; readonly write: (text: string) => void } {
+  const writes: string[] = [];
+  return { writes, write: (text: string) => writes.push(text) };
+}
+
+describe('CommandOutput', () => {
+  it('sends the lines of one turn in one write, in the order they were said', async () => {
+    const stdout = recorder();
+    const output = new CommandOutput(false, stdout, recorder());
+    output.say('one');
+    output.say('two');
+    expect(stdout.writes).toEqual([]);
+    await nextTurn();
+    expect(stdout.writes).toEqual(['one\ntwo\n']);
+    output.say('three');
+    await nextTurn();
+    expect(stdout.writes).toEqual(['one\ntwo\n', 'three\n']);
+  });
+
+  it('sends what is pending on stdout before a problem goes to stderr', () => {
+    const order: string[] = [];
+    const output = new CommandOutput(false, { write: (text: string) => order.push(`out ${text}`) }, { write: (text: string) => order.push(`err ${text}`) });
+    output.say('before');
+    output.problem('broken');
+    expect(order).toEqual(['out before\n', 'err tls-tui: broken\n']);
+  });
+
+  it('in JSON mode batches the records the same way, a problem among them in its place', async () => {
+    const stdout = recorder();
+    const output = new CommandOutput(true, stdout, recorder());
+    output.record({ type: 'a' });
+    output.problem('broken');
+    output.record({ type: 'b' });
+    await nextTurn();
+    expect(stdout.writes.join('').trim().split('\n').map((line) => JSON.parse(line) as { type: string }).map((object) => object.type)).toEqual(['a', 'error', 'b']);
+  });
+});
