@@ -9,6 +9,9 @@ import type { ClosedEvent } from '../protocol/events.js';
 import { applyRetention, DEFAULT_KEEP } from './session-store.js';
 import { type TranscriptMeta, TranscriptWriter } from './transcript.js';
 
+/** The least time between two passes over the store (see #trim). */
+const TRIM_INTERVAL_MS = 1_000;
+
 export interface StoreOptions {
   readonly dir: string;
   /** How many sessions to keep; the oldest beyond that are removed. */
@@ -23,6 +26,7 @@ export class SessionRecorder {
   /** The pass over the store that is running, and whether another is due after it. */
   #trimming: Promise<unknown> | undefined;
   #trimAgain = false;
+  #lastTrim = 0;
 
   constructor(options: StoreOptions) {
     this.#options = options;
@@ -50,9 +54,10 @@ export class SessionRecorder {
   }
 
   /**
-   * Trims the store, one pass at a time: sessions that end while a pass runs get one
-   * more pass after it, not one each, so a flood of short connections costs a few
-   * passes over the folder rather than one per connection, all at once.
+   * Trims the store, one pass at a time and at most one a TRIM_INTERVAL_MS: sessions
+   * that end meanwhile share the next pass, so a server ending hundreds of sessions a
+   * second looks over its folder once a second, not once a session. The store holds a
+   * few more than `keep` for that second.
    */
   #trim(): void {
     if (this.#trimming !== undefined) {
@@ -60,7 +65,13 @@ export class SessionRecorder {
       return;
     }
     this.#trimAgain = false;
-    this.#trimming = applyRetention(this.#options.dir, this.#options.keep ?? DEFAULT_KEEP)
+    const wait = Math.max(0, this.#lastTrim + TRIM_INTERVAL_MS - Date.now());
+    // Not unreferenced: a client that ends its one session still trims before it exits.
+    this.#trimming = new Promise((resolve) => setTimeout(resolve, wait))
+      .then(() => {
+        this.#lastTrim = Date.now();
+        return applyRetention(this.#options.dir, this.#options.keep ?? DEFAULT_KEEP);
+      })
       .catch((error: Error) => this.#problem(`cannot trim ${this.#options.dir}: ${error.message}`))
       .finally(() => {
         this.#trimming = undefined;
