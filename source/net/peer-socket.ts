@@ -122,7 +122,8 @@ export class PeerSocket {
           await handle(output);
         } while (this.#peer.moreToRead);
       }
-      await this.deliver(this.#peer.connectionLost(`the ${this.#peer.role === 'client' ? 'server' : 'client'} closed the connection`, this.now));
+      // "The other end": the peer, or an attacker in between that hung up on this side.
+      await this.deliver(this.#peer.connectionLost(`the other end closed the connection`, this.now));
     } catch (error) {
       await this.deliver(this.#peer.connectionLost((error as Error).message, this.now));
     } finally {

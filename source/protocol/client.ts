@@ -233,7 +233,9 @@ export class ClientConnection extends Peer {
         state.entries.push(...message.entries);
         if (message.more) return;
         this.emit({ type: 'list', role: 'client', entries: state.entries });
-        this.step('receive', 'done', `listing of ${state.entries.length} file${state.entries.length === 1 ? '' : 's'}`);
+        const listing = `listing of ${state.entries.length} file${state.entries.length === 1 ? '' : 's'}`;
+        if (this.#unverified) this.step('receive', 'warning', `${listing}, from the UNVERIFIED other end`);
+        else this.step('receive', 'done', listing);
         this.step('verify-file', 'skipped', 'a listing is not signed');
         this.step('save', 'skipped', 'nothing to save');
         this.#state = { name: 'ResponseComplete', peerClosed: false };
@@ -301,7 +303,9 @@ export class ClientConnection extends Peer {
   }
 
   #onFileEnd(session: Session, file: IncomingFile, digest: Uint8Array, signature: Uint8Array): void {
-    this.step('receive', 'done', `${formatBytes(file.size)} in ${file.records} record${file.records === 1 ? '' : 's'}`);
+    const received = `${formatBytes(file.size)} in ${file.records} record${file.records === 1 ? '' : 's'}`;
+    if (this.#unverified) this.step('receive', 'warning', `${received}, from the UNVERIFIED other end`);
+    else this.step('receive', 'done', received);
     this.step('verify-file', 'active');
     const computed = file.hash.digest();
     if (!equalBytes(computed, digest)) {

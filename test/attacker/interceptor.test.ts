@@ -98,7 +98,7 @@ describe('the attacker in the middle', () => {
       expect(closed(run.clientEvents)?.ok).toBe(true);
       expect(run.clientEvents.find((event) => event.type === 'step' && event.step === 'verify-server-certificate' && event.status === 'warning')).toMatchObject({ detail: expect.stringContaining('NOT VERIFIED') });
       // Everything from the key exchange on went to the attacker: no step may read as protected, or as "the server's".
-      for (const step of ['key-exchange', 'key-confirmation', 'finished', 'request']) {
+      for (const step of ['key-exchange', 'key-confirmation', 'finished', 'request', 'receive']) {
         const final = run.clientEvents.filter((event): event is StepEvent => event.type === 'step' && event.step === step).at(-1);
         expect(final).toMatchObject({ status: 'warning', detail: expect.stringMatching(/NOT verified|UNVERIFIED/) });
         expect(final?.detail).not.toContain("the server's key");

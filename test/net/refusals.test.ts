@@ -307,7 +307,7 @@ describe('certificate options of the client', () => {
     expect(verified?.detail).toMatch(/NOT VERIFIED/);
     // What rests on knowing who answered ends in ⚠, down to the file it saved.
     const final = finalStatuses(events);
-    for (const step of ['key-exchange', 'key-confirmation', 'finished', 'request', 'verify-file', 'save']) expect([step, final.get(step)]).toEqual([step, 'warning']);
+    for (const step of ['key-exchange', 'key-confirmation', 'finished', 'request', 'receive', 'verify-file', 'save']) expect([step, final.get(step)]).toEqual([step, 'warning']);
     expect(stepEvents(events).find((event) => event.step === 'save' && event.status === 'warning')?.detail).toMatch(/hello\.bin .*NOT authenticated/);
   }, 20_000);
 });
