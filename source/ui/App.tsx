@@ -291,7 +291,7 @@ function bottom(state: DashboardState, rows: number, width: number) {
     case 'files':
       return <FilePicker files={visibleFiles(state)} missing={state.filesMissing} cursor={state.cursor.files} focused filter={state.filter} rows={rows} width={width} />;
     case 'received':
-      return <ReceivedList entries={state.received} cursor={state.cursor.received} focused rows={rows} width={width} />;
+      return <ReceivedList entries={state.received} cursor={state.cursor.received} focused rows={rows} width={width} wholeDigest={state.wholeDigest ?? false} />;
     case 'wire':
       return <WireLog entries={state.wire} omitted={state.wireOmitted} cursor={state.cursor.wire} focused rows={rows} />;
     case 'client':

@@ -15,6 +15,8 @@ export interface ReceivedListProps {
   readonly focused: boolean;
   readonly rows: number;
   readonly width: number;
+  /** The selected file's whole digest on a line under it (Enter). */
+  readonly wholeDigest?: boolean;
 }
 
 /** Where the digest starts: the marker, the size in nine columns, and the gaps. */
@@ -24,8 +26,9 @@ const DIGEST_HEX = 64;
 const DIGEST_PREFIX = 12;
 const NAME_ROOM = 32;
 
-export function ReceivedList({ entries, cursor, focused, rows, width }: ReceivedListProps) {
-  const { start, end } = listWindow(entries.length, cursor, rows - 1);
+export function ReceivedList({ entries, cursor, focused, rows, width, wholeDigest = false }: ReceivedListProps) {
+  const selectedDigest = wholeDigest ? entries[cursor]?.sha256 : undefined;
+  const { start, end } = listWindow(entries.length, cursor, rows - 1 - (selectedDigest === undefined ? 0 : 1));
   // As much of each digest as leaves the names room: all of it on a wide screen, to check against sha256sum.
   const longestName = Math.min(NAME_ROOM, Math.max(0, ...entries.map((entry) => [...entry.name].length)));
   const room = width - DIGEST_COLUMN - 2 - longestName;
@@ -42,9 +45,12 @@ export function ReceivedList({ entries, cursor, focused, rows, width }: Received
       {entries.slice(start, end).map((entry, offset) => {
         const selected = start + offset === cursor;
         return (
-          <Text key={entry.name} wrap="truncate-end" inverse={selected && focused}>
-            {`${selected ? '›' : ' '} ${formatBytes(entry.size).padStart(9)}  ${digest(entry.sha256)}  ${entry.name}`}
-          </Text>
+          <Box key={entry.name} flexDirection="column">
+            <Text wrap="truncate-end" inverse={selected && focused}>
+              {`${selected ? '›' : ' '} ${formatBytes(entry.size).padStart(9)}  ${digest(entry.sha256)}  ${entry.name}`}
+            </Text>
+            {selected && selectedDigest !== undefined ? <Text wrap="truncate-end">{`  SHA-256 ${selectedDigest}`}</Text> : null}
+          </Box>
         );
       })}
     </Box>

@@ -111,6 +111,8 @@ export interface DashboardState {
   /** The public folder, when it could not be listed. */
   readonly filesMissing?: string;
   readonly received: readonly ReceivedView[];
+  /** Whether the Received tab shows the selected file's whole digest under it. */
+  readonly wholeDigest?: boolean;
   readonly focus: Focus;
   readonly overlay: Overlay;
   readonly cursor: Readonly<Record<Focus, number>>;
@@ -147,6 +149,8 @@ export type Action =
   | { readonly type: 'engine'; readonly events: readonly EngineEvent[] }
   | { readonly type: 'focus'; readonly to: Focus | 'next' | 'previous' }
   | { readonly type: 'move'; readonly delta: number }
+  /** The Received tab: the whole SHA-256 of the selected file on a line of its own, or not. */
+  | { readonly type: 'toggle-digest' }
   /** The inspector's hex dump, a number of 16-byte lines down (or up, when negative). */
   | { readonly type: 'scroll-bytes'; readonly lines: number }
   | { readonly type: 'open'; readonly overlay: Overlay }
@@ -273,6 +277,8 @@ export function dashboardReducer(state: DashboardState, action: Action): Dashboa
       const cursor = clamp(state.cursor[state.focus] + action.delta, listLength(state, state.focus));
       return { ...state, cursor: { ...state.cursor, [state.focus]: cursor } };
     }
+    case 'toggle-digest':
+      return { ...state, wholeDigest: !state.wholeDigest };
     case 'scroll-bytes': {
       const entry = selectedWireEntry(state);
       if (state.overlay !== 'inspector' || entry === undefined) return state;

@@ -132,11 +132,8 @@ function onEnter(state: DashboardState): KeyResult {
   }
   if (state.focus === 'wire' && selectedWireEntry(state)) return { actions: [{ type: 'open', overlay: 'inspector' }] };
   if (state.focus === 'client' || state.focus === 'server') return { actions: [{ type: 'open', overlay: 'explain' }] };
-  if (state.focus === 'received') {
-    // The whole digest, to compare with `sha256sum` of the server's copy; the list has room for only its start.
-    const entry = state.received[state.cursor.received];
-    if (entry?.sha256 !== undefined) return { actions: [{ type: 'notice', text: `${entry.name}: SHA-256 ${entry.sha256}` }] };
-  }
+  // The whole digest under the selected file, to compare with `sha256sum`; a narrow list shows only its start.
+  if (state.focus === 'received' && state.received.length > 0) return { actions: [{ type: 'toggle-digest' }] };
   return { actions: [] };
 }
 

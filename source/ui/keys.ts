@@ -20,7 +20,7 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'L', does: 'request the listing (LIST)' },
   { keys: 'Enter', does: 'inspect the selected record down to its bytes', where: ['wire'] },
   { keys: 'Enter', does: 'explain the selected step in full, over the whole screen', where: ['client', 'server'] },
-  { keys: 'Enter', does: "show the selected file's whole SHA-256, to compare with sha256sum", where: ['received'] },
+  { keys: 'Enter', does: "show or hide the selected file's whole SHA-256, to compare with sha256sum", where: ['received'] },
   { keys: '↑↓', does: 'select a field: its bytes light up in the hex dump', where: 'inspector' },
   { keys: 'PgUp PgDn', does: 'scroll the hex dump, to read the rest of a long field', where: 'inspector' },
   { keys: 'a', does: 'cycle the attacker: off, forged-key, rogue-ca, self-signed, expired, wrong-name, replay-client, bit-flip' },

@@ -353,6 +353,16 @@ describe('ReceivedList', () => {
     ]);
   });
 
+  it('shows the selected file\'s whole digest on a line under it, which fits 80 columns', () => {
+    const digest = '0123456789abcdef'.repeat(4);
+    const entries = [{ name: 'notes.txt', size: 5_000, sha256: digest }, { name: 'new.txt', size: 3, sha256: 'f'.repeat(64) }];
+    const rows = lines(frameOf(<ReceivedList entries={entries} cursor={0} focused rows={10} width={80} wholeDigest />));
+    expect(rows[2]).toBe(`  SHA-256 ${digest}`);
+    expect(rows[3]).toMatch(/new\.txt$/);
+    expect(rows.filter((row) => row.startsWith('  SHA-256'))).toHaveLength(1);
+    expect([...rows[2]!].length).toBeLessThanOrEqual(80);
+  });
+
   it('shows as much of each digest as the width leaves the names: all of it on a wide screen', () => {
     const digest = '0123456789abcdef'.repeat(4);
     const entries = [{ name: 'notes.txt', size: 5_000, sha256: digest }, { name: 'new.txt', size: 3 }];

@@ -182,11 +182,12 @@ const CASES: Readonly<Record<string, () => void>> = {
     expect(interpretKey(session, 'c', {})).toEqual({ actions: [{ type: 'notice', text: expect.stringMatching(/^c works in step mode/) }] });
   },
   'Enter received': () => {
-    const digest = 'c0'.repeat(32);
-    const received = { ...at('received'), received: [{ name: 'notes.txt', size: 3_000, sha256: digest }, { name: 'old.txt', size: 1 }] };
-    expect(interpretKey(received, '', { return: true })).toEqual({ actions: [{ type: 'notice', text: `notes.txt: SHA-256 ${digest}` }] });
-    // A file whose digest is still being read has nothing to show yet.
-    expect(interpretKey(apply(received, [{ type: 'move', delta: 1 }]), '', { return: true })).toEqual(noEffect);
+    const received = { ...at('received'), received: [{ name: 'notes.txt', size: 3_000, sha256: 'c0'.repeat(32) }, { name: 'old.txt', size: 1 }] };
+    const shown = apply(received, interpretKey(received, '', { return: true }).actions);
+    expect(shown.wholeDigest).toBe(true);
+    expect(apply(shown, interpretKey(shown, '', { return: true }).actions).wholeDigest).toBe(false);
+    // An empty folder has no digest to show.
+    expect(interpretKey({ ...received, received: [] }, '', { return: true })).toEqual(noEffect);
   },
   Esc: () => {
     // Overlays close first, then the filter clears, then the notice goes.
