@@ -42,7 +42,7 @@ const OUTCOME: SessionColumn = {
     if (meta.verify === false) return '⚠ ok, server NOT verified';
     // A relay's attack that nobody caught: what happened instead (the client fell for it, say).
     if (meta.kind === 'relay' && meta.mode !== 'off') return `⚠ ${outcome.reason ?? 'not caught'}`;
-    return 'ok';
+    return '✔ ok';
   },
 };
 

@@ -24,9 +24,9 @@ function summary(verify: boolean | undefined, outcome?: Partial<TranscriptOutcom
 }
 
 describe('sessionLine', () => {
-  it('ends a verified session with ok, a failed one with ✘ and its reason, an unfinished one as incomplete', () => {
-    expect(sessionLine(summary(true, {}))).toMatch(/ ok$/);
-    expect(sessionLine(summary(undefined, {}))).toMatch(/ ok$/);
+  it('ends a verified session with ✔ ok, a failed one with ✘ and its reason, an unfinished one as incomplete', () => {
+    expect(sessionLine(summary(true, {}))).toMatch(/ ✔ ok$/);
+    expect(sessionLine(summary(undefined, {}))).toMatch(/ ✔ ok$/);
     expect(sessionLine(summary(true, { ok: false, reason: 'unknown_ca: not trusted' }))).toMatch(/ ✘ unknown_ca: not trusted$/);
     expect(sessionLine(summary(true))).toMatch(/ incomplete$/);
   });
