@@ -156,13 +156,21 @@ export async function listSessions(storeDir: string, onSkipped: (problem: string
   return summaries;
 }
 
-/** A session by its id, a unique prefix of it, or "last". */
+/** A session by its id, a unique prefix of it, or "last": the newest that can be read, as history lists it first. */
 export async function findSession(storeDir: string, query: string): Promise<Transcript> {
   const names = (await transcriptFiles(storeDir)).map((name) => name.slice(0, -TRANSCRIPT_EXTENSION.length));
-  const matches = query === 'last' ? names.slice(-1) : names.filter((name) => name.startsWith(query));
+  const pathOf = (name: string): string => join(storeDir, `${name}${TRANSCRIPT_EXTENSION}`);
+  if (query === 'last' && names.length > 0) {
+    for (const name of [...names].reverse()) {
+      const transcript = await readTranscript(pathOf(name)).catch(() => undefined);
+      if (transcript !== undefined) return transcript;
+    }
+    return readTranscript(pathOf(names.at(-1)!)); // none can be read: the newest's reason
+  }
+  const matches = names.filter((name) => name.startsWith(query));
   if (matches.length === 0) throw new StoreError(`no session "${query}" in ${storeDir}; tls-tui history lists them`);
   if (matches.length > 1 && !matches.includes(query)) throw new StoreError(`"${query}" matches ${matches.length} sessions; give more of the id`);
-  return readTranscript(join(storeDir, `${matches.includes(query) ? query : matches[0]}${TRANSCRIPT_EXTENSION}`));
+  return readTranscript(pathOf(matches.includes(query) ? query : matches[0]!));
 }
 
 /**

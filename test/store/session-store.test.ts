@@ -98,6 +98,11 @@ describe('a store with one transcript whose metadata is incomplete', () => {
     ]);
   });
 
+  it('"last" is the newest session that can be read, as history lists it first', async () => {
+    await writeFile(join(dir, '20260101-000000009-client-abcdef.jsonl'), '');
+    expect((await findSession(dir, 'last')).meta.id).toBe(good.id);
+  });
+
   it('refuses to replay or export the bad one, naming the file and the field', async () => {
     await rm(join(dir, `${good.id}.jsonl`));
     await expect(findSession(dir, 'last')).rejects.toThrow(new StoreError(`${join(dir, '20260101-000000001-client-abcdef.jsonl')}: the metadata has no "version"`));
