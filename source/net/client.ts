@@ -87,8 +87,10 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
           await pump(peer.abort(error.alert, error.message, link.now));
         } else {
           localFailure = `could not save the file: ${(error as Error).message}`;
-          if (peer.stepStatus('save') === 'active') report(peer.markStep('save', 'failed', localFailure));
-          await pump(peer.abort('internal_error', localFailure, link.now));
+          // The details (paths on this machine among them) stay here; the server is told only what failed.
+          const step = peer.stepStatus('save') === 'active' ? 'save' : 'receive';
+          if (peer.stepStatus(step) === 'active') report(peer.markStep(step, 'failed', localFailure));
+          await pump(peer.abort('internal_error', 'the client could not save the file', link.now));
         }
       }
     }

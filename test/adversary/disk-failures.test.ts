@@ -108,6 +108,11 @@ describe('a received file whose disk fails', () => {
     if (failed.result.ok) throw new Error('unreachable');
     expect(failed.result.reason).toMatch(/^could not save the file: /);
     expect(failed.result.reason).toMatch(cause);
+    // The client's step says what failed on its disk; the server is told only that it could not save.
+    const failedStep = failed.events.find((event) => event.type === 'step' && event.status === 'failed');
+    expect(failedStep).toMatchObject({ detail: expect.stringMatching(cause) });
+    const alertSent = failed.events.find((event) => event.type === 'closed');
+    expect(alertSent).toMatchObject({ how: 'alert_sent', alert: { reason: 'the client could not save the file' } });
     expect(failed.events.some((event) => event.type === 'file-header')).toBe(true);
     expect(await readdir(receivedDir)).toEqual([]);
     await vi.waitFor(() => expect(recorded.server.openConnections).toBe(0), { timeout: 5_000, interval: 20 });
