@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ATTACK_MODES } from './attacker/modes.js';
 import { AES_IMPLEMENTATIONS } from './crypto/aes-ctr.js';
-import { parseHostPort, parsePath, parsePort, parsePositiveInteger, parseRequestName, parseServerPort, parseSize } from './headless/arguments.js';
+import { parseHost, parseHostPort, parsePath, parsePort, parsePositiveInteger, parseRequestName, parseServerPort, parseSize, parseSubject } from './headless/arguments.js';
 import { runClientCommand } from './headless/client-command.js';
 import { runDemoCommand } from './headless/demo-command.js';
 import { EXIT } from './headless/exit-codes.js';
@@ -71,7 +71,7 @@ export function buildProgram(): Command {
   program
     .command('server')
     .description(`listen and serve files from the public folder to every client, until stopped (Ctrl+C)`)
-    .option('--host <address>', 'address to listen on', '0.0.0.0')
+    .option('--host <address>', 'address to listen on', parseHost, '0.0.0.0')
     .option('--port <port>', `port to listen on (0 picks a free one)`, parsePort, DEFAULT_PORT)
     .addOption(folder('public'))
     .addOption(folder('keystore'))
@@ -93,7 +93,7 @@ export function buildProgram(): Command {
     .description('run the attacker relay between clients and a server (client → relay → server), rewriting the handshake by mode')
     .requiredOption('--upstream <host:port>', 'the real server', parseHostPort)
     .option('--listen <port>', 'port clients connect to (0 picks a free one)', parsePort, 4042)
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--host <address>', 'address to listen on', parseHost, '127.0.0.1')
     .addOption(new Option('--mode <mode>', 'what the attacker does').choices(ATTACK_MODES).default('off'))
     .addOption(folder('keystore'))
     .addOption(folder('store'))
@@ -117,13 +117,13 @@ A client run with --insecure does not verify certificates: then the impersonatio
   program
     .command('client')
     .description('fetch one file (or the listing) from a server, verify it and save it to the received folder')
-    .option('--host <address>', 'server address', '127.0.0.1')
+    .option('--host <address>', 'server address', parseHost, '127.0.0.1')
     .option('--port <port>', 'server port', parseServerPort, DEFAULT_PORT)
     .option('--file <name>', 'the file to fetch, as named in the server\'s public folder', parseRequestName)
     .option('--list', 'list the files the server offers instead')
     .addOption(folder('received'))
     .addOption(folder('keystore'))
-    .option('--server-name <name>', 'the subject the server certificate must name', 'server')
+    .option('--server-name <name>', 'the subject the server certificate must name', parseSubject, 'server')
     .option('--insecure', 'skip certificate verification (to see what an attacker can then do)')
     .option('--max-size <size>', 'largest file accepted, e.g. 500MB or 4GiB', parseSize, DEFAULT_MAX_FILE_BYTES)
     .addOption(aes)

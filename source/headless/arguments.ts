@@ -18,6 +18,18 @@ export function parseServerPort(value: string): number {
   return port;
 }
 
+/** A host name or address: an empty one would listen on every address, or connect to none. */
+export function parseHost(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('expected a host name or address, got an empty one.');
+  return value;
+}
+
+/** A certificate subject to expect: an empty one names no server. */
+export function parseSubject(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('expected a subject, got an empty one.');
+  return value;
+}
+
 /**
  * A folder or file path. An empty one is refused: resolved, it would be the current
  * folder, and an unset shell variable (--public "$DIR") would serve it, keystore and all.

@@ -13,7 +13,7 @@ export async function runKeysCommand(options: { readonly keystore: string; reado
     const keystore = options.regenerate ? await regenerateKeystore(options.keystore) : await openKeystore(options.keystore);
     const entries = describeKeystore(keystore);
     if (options.regenerate) output.say(`made a fresh keystore, under a new CA, in ${options.keystore}: give the other machine its files from it again`);
-    else if (keystore.generated.length > 0) output.say(`generated ${keystore.generated.length} missing files in ${options.keystore}`);
+    else if (keystore.generated.length > 0) output.say(`generated ${keystore.generated.length} missing file${keystore.generated.length === 1 ? '' : 's'} in ${options.keystore}`);
     const absences = keystoreAbsences(keystore);
     if (absences.length > 0) {
       output.say(`${options.keystore} is a copy for a peer's machine; not here:`);

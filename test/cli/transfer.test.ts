@@ -130,6 +130,11 @@ describe('tls-tui client against tls-tui server', () => {
       expect([unusable.code, unusable.stderr]).toEqual([4, expect.stringContaining(problem!)]);
       expect(unusable.stdout).not.toContain('Connect');
     }
+    // An empty host would listen on every address; an empty subject names no server.
+    for (const [flag, problem] of [['--host', 'expected a host name or address'], ['--server-name', 'expected a subject']]) {
+      const emptyValue = await runCli(['client', '--file', 'x', flag!, ''], root);
+      expect([flag, emptyValue.code, emptyValue.stderr]).toEqual([flag, 2, expect.stringContaining(problem!)]);
+    }
     // Port 0 picks a port to listen on; there is no server to connect to there.
     const zero = await runCli(['client', '--port', '0', '--file', 'x', '--keystore', 'keystore'], root);
     expect([zero.code, zero.stderr]).toEqual([2, expect.stringContaining('expected a port from 1 to 65535')]);
