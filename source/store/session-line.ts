@@ -23,7 +23,11 @@ const PROGRAM: SessionColumn = { heading: 'program', width: 9, cell: ({ meta }) 
 const REQUEST: SessionColumn = {
   heading: 'request',
   width: 24,
-  cell: ({ meta }) => (meta.request ? (meta.request.op === 'GET' ? `GET ${meta.request.name ?? ''}` : 'LIST') : ''),
+  cell: ({ meta, outcome }) => {
+    // A server's transcript learns the request only as the session goes: its outcome says it.
+    const request = meta.request ?? outcome?.request;
+    return request ? (request.op === 'GET' ? `GET ${request.name ?? ''}` : 'LIST') : '';
+  },
 };
 /** The request cut shorter, for a narrow list. */
 const REQUEST_SHORT: SessionColumn = { ...REQUEST, width: 16 };

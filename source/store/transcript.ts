@@ -69,6 +69,8 @@ export interface TranscriptOutcome {
   readonly durationMs: number;
   /** File bytes that crossed in this session. */
   readonly bytes: number;
+  /** What was asked, for a transcript that learned it only during the session (a server's). */
+  readonly request?: { readonly op: 'GET' | 'LIST'; readonly name?: string };
   /** Records not written, by "role message". */
   readonly omitted: Readonly<Record<string, number>>;
   /** Bytes each peer's streams carried in all, by "role action", omitted records included. */
@@ -105,6 +107,10 @@ export class TranscriptWriter {
   readonly #progressAt = new Map<string, number>();
   readonly #streams: Record<string, number> = {};
   #bytes = 0;
+  /** File bytes as the last progress event counted them: a server sends file data it has no event for. */
+  #progressBytes = 0;
+  /** The request as the session told it, when the metadata could not say. */
+  #request: TranscriptOutcome['request'];
 
   readonly #onError: (error: Error) => void;
   readonly #touching: NodeJS.Timeout;
@@ -167,7 +173,15 @@ export class TranscriptWriter {
 
   finish(outcome: Omit<TranscriptOutcome, 'type' | 'durationMs' | 'bytes' | 'omitted' | 'streams'>, at = Date.now()): void {
     if (this.#fd === undefined) return;
-    this.#line({ type: 'outcome', ...outcome, durationMs: at - this.#startedAt, bytes: this.#bytes, omitted: this.#omitted, streams: this.#streams } satisfies TranscriptOutcome);
+    this.#line({
+      type: 'outcome',
+      ...outcome,
+      durationMs: at - this.#startedAt,
+      bytes: Math.max(this.#bytes, this.#progressBytes),
+      ...(this.#request === undefined ? {} : { request: this.#request }),
+      omitted: this.#omitted,
+      streams: this.#streams,
+    } satisfies TranscriptOutcome);
     const error = this.#close();
     if (error !== undefined) this.#onError(error);
   }
@@ -204,7 +218,11 @@ export class TranscriptWriter {
       case 'file-data':
         this.#bytes += event.data.length;
         return undefined;
+      case 'request':
+        this.#request = { op: event.op, ...(event.op === 'GET' ? { name: event.name } : {}) };
+        return event;
       case 'progress': {
+        this.#progressBytes = Math.max(this.#progressBytes, event.done);
         const step = Math.max(1, Math.floor(event.total / PROGRESS_STEPS));
         const next = this.#progressAt.get(event.role) ?? 0;
         if (event.done < next && event.done < event.total) return undefined;

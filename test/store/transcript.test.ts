@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PeerEvent } from '../../source/protocol/events.js';
 import { applyRetention, findSession, listSessions, parseTranscript, readTranscript } from '../../source/store/session-store.js';
+import { sessionLine } from '../../source/store/session-line.js';
 import { TOUCH_INTERVAL_MS, TranscriptWriter } from '../../source/store/transcript.js';
 import { type DashboardState, dashboardReducer, type EngineEvent, initialState } from '../../source/ui/dashboard-state.js';
 import { replayEvents } from '../../source/ui/replay.js';
@@ -138,6 +139,17 @@ describe('transcripts', () => {
     expect(original.wireOmitted['server FILE_DATA']).toBeGreaterThan(40);
     expect(replayed.wireOmitted).toEqual(original.wireOmitted);
     expect(wireSummary(replayed)).toEqual(wireSummary(original));
+  });
+
+  it("a server's: the request it learned, and the file bytes it sent, in its outcome and its history line", async () => {
+    const serverEvents = session(40_000).filter((event) => event.role === 'server');
+    const writer = TranscriptWriter.open(dir, { kind: 'server', roles: ['server'], mode: 'off' }, new Date(NOW));
+    serverEvents.forEach((event, index) => writer.record(event, NOW + index));
+    writer.finish({ ok: true }, NOW + serverEvents.length);
+    const { outcome } = await readTranscript(writer.path);
+    expect(outcome).toMatchObject({ bytes: 40_000, request: { op: 'GET', name: 'notes.txt' } });
+    const [summary] = await listSessions(dir);
+    expect(sessionLine(summary!)).toMatch(/ server +GET notes\.txt +off +.* 40\.0 kB {2}✔ ok$/);
   });
 
   it('never share a file: each writer gets its own, even opened in the same millisecond', () => {
