@@ -120,7 +120,10 @@ describe('store/ from the command line', () => {
     expect([history.code, history.stderr]).toEqual([0, expect.stringContaining(`skipped ${bad}: the metadata has no "version"`)]);
     expect(history.stdout).toContain(`id ${good.id}`);
     expect(history.stderr).not.toMatch(/TypeError|at .*\.js:\d+/);
-    const replay = await runCli(['replay', 'last', '--store', store], root);
+    // "last" is the newest that can be read; the bad one, asked for by its id, says what is wrong.
+    const last = await runCli(['replay', 'last', '--store', store], root);
+    expect([last.code, last.stdout]).toEqual([0, expect.stringContaining(`replay of ${good.id}`)]);
+    const replay = await runCli(['replay', '20260101-000000003', '--store', store], root);
     expect([replay.code, replay.stderr]).toEqual([2, expect.stringContaining(`${bad}: the metadata has no "version"`)]);
   }, 30_000);
 
