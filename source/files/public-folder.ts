@@ -10,7 +10,7 @@
 import { constants } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { checkName, NameRefusal } from './names.js';
 import { collectRegularFiles, errorCode, isInsideFolder, refusalOfResolvedName } from './folder-tree.js';
 
@@ -53,16 +53,27 @@ export function guardedFolders(keystore: string, store: string): GuardedFolder[]
  * session keys), as an empty --public (the current folder) or a typo would make it.
  */
 export async function publicFolderProblem(publicDir: string, guarded: readonly GuardedFolder[], { mustExist = true } = {}): Promise<string | undefined> {
-  const real = await realpath(publicDir).catch(() => undefined);
-  const stats = real === undefined ? undefined : await lstat(real).catch(() => undefined);
-  if (real === undefined || !stats?.isDirectory()) return mustExist ? `the public folder ${publicDir} does not exist or is not a folder` : undefined;
+  const stats = await lstat(await realpath(publicDir).catch(() => publicDir)).catch(() => undefined);
+  if (mustExist && !stats?.isDirectory()) return `the public folder ${publicDir} does not exist or is not a folder`;
+  // Folders not made yet are compared where they will be: the keystore made on first run
+  // inside a public folder made later would be served as surely as one there now.
+  const real = await realPathToBe(publicDir);
   for (const { path, holds } of guarded) {
-    const other = await realpath(path).catch(() => resolve(path));
+    const other = await realPathToBe(path);
     if (other === real || isInsideFolder(real, other) || isInsideFolder(other, real)) {
       return `the public folder ${publicDir} overlaps ${holds} at ${path}: the server would hand those files to any client. Serve a folder of its own (--public DIR).`;
     }
   }
   return undefined;
+}
+
+/** The real path `path` has, or will have once made: its nearest existing folder resolved, the rest added. */
+async function realPathToBe(path: string): Promise<string> {
+  const absolute = resolve(path);
+  const real = await realpath(absolute).catch(() => undefined);
+  if (real !== undefined) return real;
+  const parent = dirname(absolute);
+  return parent === absolute ? absolute : join(await realPathToBe(parent), basename(absolute));
 }
 
 /** Every regular file a client may ask for, sorted by name. */

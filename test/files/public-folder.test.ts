@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, open, realpath, rm, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { NameRefusal } from '../../source/files/names.js';
-import { listPublicFiles, openPublicFile, type OpenedPublicFile } from '../../source/files/public-folder.js';
+import { guardedFolders, listPublicFiles, openPublicFile, type OpenedPublicFile, publicFolderProblem } from '../../source/files/public-folder.js';
 
 // Every open() goes through this spy, so a test can prove which files were opened.
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -254,5 +254,24 @@ describe('listPublicFiles', () => {
   it('throws an error naming a missing folder', async () => {
     const missing = join(publicDir, 'absent');
     await expect(listPublicFiles(missing)).rejects.toThrow(`public folder "${missing}" does not exist`);
+  });
+});
+
+describe('publicFolderProblem', () => {
+  it('refuses a public folder over the keystore or the store, even before either is made', async () => {
+    const root = await makeTemporaryDir();
+    const guarded = (keystore: string, store = join(root, 'store')) => guardedFolders(keystore, store);
+    // Nothing exists yet: the dashboard's first run with --public ./data --keystore ./data/keystore.
+    expect(await publicFolderProblem(join(root, 'data'), guarded(join(root, 'data', 'keystore')), { mustExist: false })).toMatch(/overlaps the keystore/);
+    expect(await publicFolderProblem(join(root, 'keystore'), guarded(join(root, 'keystore')), { mustExist: false })).toMatch(/overlaps the keystore/);
+    // Through a link to the folder the keystore will be made in.
+    await mkdir(join(root, 'real'));
+    await symlink(join(root, 'real'), join(root, 'link'));
+    expect(await publicFolderProblem(join(root, 'link'), guarded(join(root, 'real', 'keystore')))).toMatch(/overlaps the keystore/);
+    expect(await publicFolderProblem(join(root, 'real'), guarded(join(root, 'elsewhere'), join(root, 'link', 'store')))).toMatch(/overlaps the store/);
+    // Apart, all is well; a missing folder is refused only where it must exist.
+    expect(await publicFolderProblem(join(root, 'real'), guarded(join(root, 'keystore')))).toBeUndefined();
+    expect(await publicFolderProblem(join(root, 'nothing'), guarded(join(root, 'keystore')), { mustExist: false })).toBeUndefined();
+    expect(await publicFolderProblem(join(root, 'nothing'), guarded(join(root, 'keystore')))).toMatch(/does not exist or is not a folder/);
   });
 });
