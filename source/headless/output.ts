@@ -9,6 +9,12 @@ export interface Writable {
   write(text: string): unknown;
 }
 
+/** Outputs with lines not yet written, which the process's exit writes; one listener for all. */
+const UNFLUSHED = new Set<CommandOutput>();
+process.once('exit', () => {
+  for (const output of UNFLUSHED) output.flush();
+});
+
 export class CommandOutput {
   readonly json: boolean;
   readonly #stdout: Writable;
@@ -20,7 +26,6 @@ export class CommandOutput {
    * server prints a dozen lines a session.
    */
   #pending: string[] = [];
-  #flushesOnExit = false;
 
   constructor(json: boolean, stdout: Writable = process.stdout, stderr: Writable = process.stderr) {
     this.json = json;
@@ -47,6 +52,7 @@ export class CommandOutput {
 
   /** Sends the lines not yet written; the process's exit and a problem do it too. */
   flush(): void {
+    UNFLUSHED.delete(this);
     if (this.#pending.length === 0) return;
     const text = this.#pending.join('');
     this.#pending = [];
@@ -54,10 +60,9 @@ export class CommandOutput {
   }
 
   #write(text: string): void {
-    if (this.#pending.length === 0) setImmediate(() => this.flush());
-    if (!this.#flushesOnExit) {
-      this.#flushesOnExit = true;
-      process.once('exit', () => this.flush());
+    if (this.#pending.length === 0) {
+      setImmediate(() => this.flush());
+      UNFLUSHED.add(this);
     }
     this.#pending.push(text);
   }

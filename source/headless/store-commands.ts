@@ -92,7 +92,11 @@ export async function runExportCommand(options: ExportOptions, output: CommandOu
     }
     if (options.json !== undefined) {
       const document = `${JSON.stringify(transcript, bytesReplacer, 2)}\n`;
-      if (options.json === true) process.stdout.write(document);
+      if (options.json === true) {
+        // After whatever was said before it, which waits for the end of the turn.
+        output.flush();
+        process.stdout.write(document);
+      }
       else {
         // The transcript holds the session's secret and keys: readable by its owner only, like store/.
         await writeExport(options.json, document, 0o600);

@@ -80,6 +80,10 @@ describe('store/ from the command line', () => {
 
     const pcap = join(root, 'session.pcap');
     expect((await runCli(['export', session!.meta.id, '--store', 'client-store', '--pcap', pcap], root)).code).toBe(0);
+    // With the JSON document on standard output too, what was said comes first, then the document.
+    const both = await runCli(['export', session!.meta.id, '--store', 'client-store', '--pcap', pcap, '--json'], root);
+    expect(both.stdout).toMatch(/^wrote .*\n\{\n/);
+    expect(JSON.parse(both.stdout.slice(both.stdout.indexOf('{')))).toMatchObject({ meta: { id: session!.meta.id } });
     const transcript = await readTranscript(join(root, 'client-store', `${session!.meta.id}.jsonl`));
     const wire = transcript.lines.flatMap((line) => (line.event.type === 'wire' && line.event.role === 'client' ? [line.event] : []));
     const stream = (action: string) => Buffer.concat(wire.filter((event) => event.action === action).map((event) => event.record)).toString('hex');
