@@ -37,7 +37,11 @@ export function stagingFolderName(): string {
   return `.regenerate-${process.pid}-${randomBytes(6).toString('hex')}`;
 }
 
-/** Whether a leftover made by `pid` (undefined: not named), last changed at `modified`, belongs to no run still going. */
+/**
+ * Whether a leftover made by `pid` (undefined: not named), last changed at `modified`,
+ * belongs to no run still going. A pid means something on this machine only: a keystore
+ * shared between hosts or containers should not be opened by two of them at once.
+ */
 async function isAbandoned(pid: number | undefined, modified: Date, now: number): Promise<boolean> {
   if (now - modified.getTime() > ABANDONED_AFTER_MS) return true;
   return pid !== undefined && pid !== process.pid && !(await isRunning(pid));

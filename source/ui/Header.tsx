@@ -36,7 +36,7 @@ export function Header({ serverAddress, settings, caFingerprint, forNextSession 
   const port = serverAddress?.slice(serverAddress.lastIndexOf(':')) ?? '…';
   const fingerprint = `  CA ${caFingerprint.slice(0, 11)}…`;
   const fullServer = `  server ${serverAddress ?? '…'}`;
-  const server = essential + fullServer.length + fingerprint.length <= width || essential + fullServer.length <= width ? fullServer : essential + `  server ${port}`.length <= width ? `  server ${port}` : '';
+  const server = essential + fullServer.length <= width ? fullServer : essential + `  server ${port}`.length <= width ? `  server ${port}` : '';
   const showFingerprint = essential + server.length + fingerprint.length <= width;
   return (
     <Text wrap="truncate-end">
