@@ -392,11 +392,6 @@ export abstract class Peer {
   #fail(error: unknown): void {
     if (this.#ending !== undefined) return;
     const alert = alertForError(error);
-    // Nothing may follow this side's close_notify, not even an alert: the session just ends.
-    if (this.#closeNotifySentAt !== undefined) {
-      this.#end({ kind: 'failed', alert: undefined, reason: alert.reason }, 'connection_lost');
-      return;
-    }
     const ending: Ending = { kind: 'failed', alert, reason: alert.reason };
     // The step that caught the problem is reported before the alert that says so
     // leaves: in step mode the alert waits, and the pane shows why it is about to go.

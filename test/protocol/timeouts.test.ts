@@ -146,20 +146,6 @@ describe('the idle deadline', () => {
     expect(relay.events.server.filter((event) => event.type === 'step' && event.status === 'stopped')).toEqual([expect.objectContaining({ step: 'close', detail: `stopped: ${reason}` })]);
   });
 
-  it('after its close_notify, no alert either: a server stopping, or a bad record, ends the session silently', () => {
-    for (const end of ['abort', 'garbage'] as const) {
-      const relay = relayOf().start();
-      relay.now = NOW + 1_000;
-      relay.runUntil('server', 'ExpectCloseNotify');
-      const output = end === 'abort'
-        ? relay.act('server', relay.server.abort('internal_error', 'the server is stopping', relay.now))
-        : relay.act('server', relay.server.receive(Uint8Array.of(99, 3, 0, 0, 1, 0), relay.now));
-      expect([end, output.send]).toEqual([end, []]);
-      expect(relay.server.isFinished).toBe(true);
-      expect(output.events.find((event) => event.type === 'closed')).toMatchObject({ ok: false, how: 'connection_lost' });
-    }
-  });
-
   it('a finished peer has no deadline, and a tick does nothing', () => {
     const relay = relayOf().start().run();
     expect(relay.client.stateName).toBe('Closed');
