@@ -62,6 +62,10 @@ describe('TextPrompt', () => {
       await until(() => values.length > before, `${JSON.stringify(keys)} to land`);
       expect(values.at(-1)).toBe(expected);
       await until(() => stripVTControlCharacters(app.lastFrame() ?? '').trimEnd() === `request name: ${expected}`, `the frame to show ${JSON.stringify(expected)}`);
+      // And a person's pause before the next key. A burst makes the prompt start its input
+      // afresh, and the new input listens from an effect that runs just after the frame
+      // shows: on a loaded machine a key sent the moment the frame showed could come before it.
+      await new Promise((resolve) => setTimeout(resolve, 100));
     };
     // Ink starts reading its input in an effect, just after the first frame.
     await until(() => app.stdin.listenerCount('readable') > 0, 'the prompt to listen');
