@@ -16,6 +16,7 @@ import { certificateVerifyInput, deriveSessionKeys, fileSignatureInput, finished
 import { type Output, Peer, type PeerOptions } from './peer.js';
 import { parsePeerCertificate, verifiedDetail, verifyPeerCertificate } from './peer-certificate.js';
 import { quoted } from './printable.js';
+import type { ClientStepId } from './steps.js';
 import { exactBytes, formatBytes } from './units.js';
 
 export type ClientRequest = { readonly op: 'GET'; readonly name: string } | { readonly op: 'LIST' };
@@ -143,11 +144,11 @@ export class ClientConnection extends Peer {
         const signature = this.#options.key.sign(certificateVerifyInput(state.transcript.hash()));
         state.transcript.add(this.sendHandshake({ name: 'CERTIFICATE_VERIFY', signature }));
         // Unverified, "the server's key" is only the key in whatever certificate arrived: say so, and warn.
-        if (this.#unverified) {
-          this.step('key-exchange', 'warning', "secret encrypted under the key of an UNVERIFIED certificate (an attacker's, if one is in the middle); transcript signed with the client key");
-        } else {
-          this.step('key-exchange', 'done', "secret encrypted under the server's key; transcript signed with the client key");
-        }
+        this.#stepDone(
+          'key-exchange',
+          "secret encrypted under the server's key; transcript signed with the client key",
+          "secret encrypted under the key of an UNVERIFIED certificate (an attacker's, if one is in the middle); transcript signed with the client key",
+        );
         this.step('key-confirmation', 'active', 'waiting for SERVER_KEY_EXCHANGE');
         this.#state = {
           name: 'ExpectServerKeyExchange', clientRandom: state.clientRandom, serverRandom: message.random, serverKey: certificate.publicKey, secret, transcript: state.transcript,
@@ -169,11 +170,11 @@ export class ClientConnection extends Peer {
         const keys = deriveSessionKeys(state.secret, state.clientRandom, state.serverRandom);
         this.emit({ type: 'keys', role: 'client', clientRandom: state.clientRandom, serverRandom: state.serverRandom, secret: state.secret, keys });
         this.enableEncryption(keys);
-        if (this.#unverified) {
-          this.step('key-confirmation', 'warning', "the other end decrypted the same secret: it holds the key of the certificate it showed, which was NOT verified to be the server's");
-        } else {
-          this.step('key-confirmation', 'done', 'the server decrypted the same secret: it holds the key of its certificate');
-        }
+        this.#stepDone(
+          'key-confirmation',
+          'the server decrypted the same secret: it holds the key of its certificate',
+          "the other end decrypted the same secret: it holds the key of the certificate it showed, which was NOT verified to be the server's",
+        );
         this.step('finished', 'active', 'waiting for the server FINISHED');
         const verifyData = finishedVerifyData(keys.finishedKey, 'client', state.transcript.hash());
         state.transcript.add(this.sendHandshake({ name: 'FINISHED', verifyData }));
@@ -188,11 +189,11 @@ export class ClientConnection extends Peer {
           throw new RemoteProtocolError('decrypt_error', 'server FINISHED does not match the handshake this client saw: it was tampered with');
         }
         this.handshakeComplete();
-        if (this.#unverified) {
-          this.step('finished', 'warning', 'both FINISHED match: records are now encrypted and authenticated, but only to the UNVERIFIED other end (an attacker, if one is in the middle)');
-        } else {
-          this.step('finished', 'done', 'both FINISHED match; every record is now encrypted (AES-256-CTR) and authenticated (HMAC-SHA256)');
-        }
+        this.#stepDone(
+          'finished',
+          'both FINISHED match; every record is now encrypted (AES-256-CTR) and authenticated (HMAC-SHA256)',
+          'both FINISHED match: records are now encrypted and authenticated, but only to the UNVERIFIED other end (an attacker, if one is in the middle)',
+        );
         this.#sendRequest(state.session);
         return;
       }
@@ -234,8 +235,7 @@ export class ClientConnection extends Peer {
         if (message.more) return;
         this.emit({ type: 'list', role: 'client', entries: state.entries });
         const listing = `listing of ${state.entries.length} file${state.entries.length === 1 ? '' : 's'}`;
-        if (this.#unverified) this.step('receive', 'warning', `${listing}, from the UNVERIFIED other end`);
-        else this.step('receive', 'done', listing);
+        this.#stepDone('receive', listing, `${listing}, from the UNVERIFIED other end`);
         this.step('verify-file', 'skipped', 'a listing is not signed');
         this.step('save', 'skipped', 'nothing to save');
         this.#state = { name: 'ResponseComplete', peerClosed: false };
@@ -262,6 +262,15 @@ export class ClientConnection extends Peer {
     return this.#options.verifyServerCertificate === false;
   }
 
+  /**
+   * A step done: ✔ with `detail`, or, with certificates not verified, ⚠ with `unverified`,
+   * which says what the step no longer protects, whoever answered being unknown.
+   */
+  #stepDone(step: ClientStepId, detail: string, unverified: string): void {
+    if (this.#unverified) this.step(step, 'warning', unverified);
+    else this.step(step, 'done', detail);
+  }
+
   #random(length: number): Uint8Array {
     return (this.#options.random ?? randomBytes)(length);
   }
@@ -282,8 +291,7 @@ export class ClientConnection extends Peer {
     const request = this.#options.request;
     this.sendApplication({ name: 'REQUEST', op: request.op, fileName: this.#requestName });
     const sent = request.op === 'GET' ? `GET ${quoted(request.name)}` : 'LIST';
-    if (this.#unverified) this.step('request', 'warning', `${sent}, readable by the UNVERIFIED other end`);
-    else this.step('request', 'done', sent);
+    this.#stepDone('request', sent, `${sent}, readable by the UNVERIFIED other end`);
     this.step('receive', 'active', request.op === 'GET' ? 'waiting for FILE_HEADER' : 'waiting for LIST_RESPONSE');
     this.#state = request.op === 'GET' ? { name: 'ExpectFileHeader', session } : { name: 'ExpectListResponse', entries: [] };
   }
@@ -304,8 +312,7 @@ export class ClientConnection extends Peer {
 
   #onFileEnd(session: Session, file: IncomingFile, digest: Uint8Array, signature: Uint8Array): void {
     const received = `${formatBytes(file.size)} in ${file.records} record${file.records === 1 ? '' : 's'}`;
-    if (this.#unverified) this.step('receive', 'warning', `${received}, from the UNVERIFIED other end`);
-    else this.step('receive', 'done', received);
+    this.#stepDone('receive', received, `${received}, from the UNVERIFIED other end`);
     this.step('verify-file', 'active');
     const computed = file.hash.digest();
     if (!equalBytes(computed, digest)) {
@@ -318,11 +325,7 @@ export class ClientConnection extends Peer {
     this.emit({ type: 'file-verified', role: 'client', name: file.name, size: file.size, sha256: computed });
     const digestMatches = `SHA-256 ${toHex(computed).slice(0, 16)}… matches`;
     // A signature proves who sent the file only if the key it checks against was verified.
-    if (this.#unverified) {
-      this.step('verify-file', 'warning', `${digestMatches}; signature valid under an UNVERIFIED key: the sender is not authenticated`);
-    } else {
-      this.step('verify-file', 'done', `${digestMatches}; server signature valid`);
-    }
+    this.#stepDone('verify-file', `${digestMatches}; server signature valid`, `${digestMatches}; signature valid under an UNVERIFIED key: the sender is not authenticated`);
     this.step('save', 'active');
     this.#state = { name: 'ResponseComplete', peerClosed: false };
   }
