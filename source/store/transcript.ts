@@ -106,9 +106,8 @@ export class TranscriptWriter {
   readonly #omitted: Record<string, number> = {};
   readonly #progressAt = new Map<string, number>();
   readonly #streams: Record<string, number> = {};
+  /** File bytes that crossed, as the progress events count them, the sender's and the receiver's alike. */
   #bytes = 0;
-  /** File bytes as the last progress event counted them: a server sends file data it has no event for. */
-  #progressBytes = 0;
   /** The request as the session told it, when the metadata could not say. */
   #request: TranscriptOutcome['request'];
 
@@ -177,7 +176,7 @@ export class TranscriptWriter {
       type: 'outcome',
       ...outcome,
       durationMs: at - this.#startedAt,
-      bytes: Math.max(this.#bytes, this.#progressBytes),
+      bytes: this.#bytes,
       ...(this.#request === undefined ? {} : { request: this.#request }),
       omitted: this.#omitted,
       streams: this.#streams,
@@ -216,13 +215,12 @@ export class TranscriptWriter {
   #keep(event: PeerEvent | AttackEvent): PeerEvent | AttackEvent | undefined {
     switch (event.type) {
       case 'file-data':
-        this.#bytes += event.data.length;
         return undefined;
       case 'request':
         this.#request = { op: event.op, ...(event.op === 'GET' ? { name: event.name } : {}) };
         return event;
       case 'progress': {
-        this.#progressBytes = Math.max(this.#progressBytes, event.done);
+        this.#bytes = Math.max(this.#bytes, event.done);
         const step = Math.max(1, Math.floor(event.total / PROGRESS_STEPS));
         const next = this.#progressAt.get(event.role) ?? 0;
         if (event.done < next && event.done < event.total) return undefined;
