@@ -31,7 +31,7 @@ export function errorCode(error: unknown): string | undefined {
  * Node's own recursive mkdir never returns on some paths (under /proc it retries for
  * ever), and it names a folder deep inside when something above is not a folder.
  */
-export async function makeFolders(path: string, mode?: number): Promise<void> {
+export async function makeFolders(path: string): Promise<void> {
   const missing: string[] = [];
   for (let current = resolve(path); ; current = dirname(current)) {
     const stats = await stat(current).catch((error: unknown) => {
@@ -45,7 +45,7 @@ export async function makeFolders(path: string, mode?: number): Promise<void> {
     if (dirname(current) === current) break;
   }
   for (const folder of missing.reverse()) {
-    await mkdir(folder, mode).catch((error: unknown) => {
+    await mkdir(folder).catch((error: unknown) => {
       if (errorCode(error) !== 'EEXIST') throw new Error(`cannot create the folder ${folder}: ${errorCode(error) ?? String(error)}`);
     });
   }

@@ -53,11 +53,11 @@ export function guardedFolders(keystore: string, store: string): GuardedFolder[]
  * session keys), as an empty --public (the current folder) or a typo would make it.
  */
 export async function publicFolderProblem(publicDir: string, guarded: readonly GuardedFolder[], { mustExist = true } = {}): Promise<string | undefined> {
-  const stats = await lstat(await realpath(publicDir).catch(() => publicDir)).catch(() => undefined);
-  if (mustExist && !stats?.isDirectory()) return `the public folder ${publicDir} does not exist or is not a folder`;
   // Folders not made yet are compared where they will be: the keystore made on first run
   // inside a public folder made later would be served as surely as one there now.
   const real = await realPathToBe(publicDir);
+  const stats = await lstat(real).catch(() => undefined);
+  if (mustExist && !stats?.isDirectory()) return `the public folder ${publicDir} does not exist or is not a folder`;
   for (const { path, holds } of guarded) {
     const other = await realPathToBe(path);
     if (other === real || isInsideFolder(real, other) || isInsideFolder(other, real)) {
