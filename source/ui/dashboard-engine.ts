@@ -219,10 +219,7 @@ export class DashboardEngine {
       (files) => ({ type: 'files', files }),
       () => ({ type: 'files', files: [], missing: this.#options.publicDir }),
     );
-    const sent = JSON.stringify(event);
-    if (onlyIfChanged && sent === this.#sent.files) return;
-    this.#sent.files = sent;
-    this.#emit(event);
+    this.#emitFolder(event, onlyIfChanged);
   }
 
   async refreshReceived({ onlyIfChanged = false } = {}): Promise<void> {
@@ -237,10 +234,15 @@ export class DashboardEngine {
       }
       views.push({ name: entry.name, size: entry.size, ...(sha256 ? { sha256 } : {}) });
     }
-    const sent = JSON.stringify(views);
-    if (onlyIfChanged && sent === this.#sent.received) return;
-    this.#sent.received = sent;
-    this.#emit({ type: 'received', entries: views });
+    this.#emitFolder({ type: 'received', entries: views }, onlyIfChanged);
+  }
+
+  /** Sends a folder's listing, or, `onlyIfChanged`, only when it differs from the one sent last. */
+  #emitFolder(event: Extract<EngineEvent, { readonly type: 'files' | 'received' }>, onlyIfChanged: boolean): void {
+    const sent = JSON.stringify(event);
+    if (onlyIfChanged && sent === this.#sent[event.type]) return;
+    this.#sent[event.type] = sent;
+    this.#emit(event);
   }
 
   /** Sends the store's sessions, newest first, for the history overlay. */
