@@ -1,9 +1,9 @@
 /**
  * Reading the store back when a file in it is not what a transcript should be: a
- * metadata line that lacks a field or has one of the wrong type is refused where
- * the transcript is read, naming the file and the field, so that history skips
- * that file and says so, and replay and export say what is wrong instead of failing
- * somewhere inside. And trimming the store while other programs write to it: a
+ * metadata or outcome line that lacks a field or has one of the wrong type is
+ * refused where the transcript is read, naming the file and the field, so that
+ * history skips that file and says so, and replay and export say what is wrong
+ * instead of failing somewhere inside. And trimming the store while other programs write to it: a
  * transcript still being written stays, whatever its age, with real files and
  * their modification times.
  */
@@ -73,6 +73,36 @@ describe('a metadata line', () => {
 
   it('is followed by lines that are JSON but no object without harm: they are not events', () => {
     expect(parseTranscript('store/a.jsonl', `${transcriptText(META)}null\n7\n`).lines).toEqual([]);
+  });
+});
+
+describe('an outcome line', () => {
+  const OUTCOME = { type: 'outcome', ok: false, alert: { level: 'fatal', description: 48, reason: 'signed by "Mallory Root CA"' }, reason: 'stopped', durationMs: 12, bytes: 0, omitted: {}, streams: { 'client sent': 310 } } as const;
+  const withOutcome = (outcome: object): string => `${transcriptText(META)}${JSON.stringify(outcome)}\n`;
+
+  it('as a session writes it makes the transcript complete', () => {
+    const transcript = parseTranscript('store/a.jsonl', withOutcome(OUTCOME));
+    expect([transcript.complete, transcript.outcome]).toEqual([true, OUTCOME]);
+  });
+
+  it.each(['ok', 'durationMs', 'bytes', 'omitted', 'streams'])('without "%s" is refused, naming the file and the field', (field) => {
+    const { [field as keyof typeof OUTCOME]: _left, ...rest } = OUTCOME;
+    expect(() => parseTranscript('store/a.jsonl', withOutcome(rest))).toThrow(new StoreError(`store/a.jsonl: the outcome has no "${field}"`));
+  });
+
+  it.each([
+    ['ok', 'yes', 'true or false'],
+    ['durationMs', 'x', 'a number of 0 or more'],
+    ['durationMs', -1, 'a number of 0 or more'],
+    ['bytes', null, 'a number of 0 or more'],
+    ['reason', 404, 'a string'],
+    ['alert', { level: 'loud', description: 48, reason: '' }, '{"level": "warning" or "fatal", "description": a whole number, "reason": a string}'],
+    ['request', { op: 'GET', name: 3 }, '{"op": "GET" or "LIST", "name": a string}'],
+    ['omitted', { 'server FILE_DATA': 'many' }, 'an object of numbers of 0 or more'],
+    ['streams', [310], 'an object of numbers of 0 or more'],
+  ])('with "%s" set to %j is refused, saying what it should be', (field, value, expected) => {
+    const text = withOutcome({ ...OUTCOME, [field]: value });
+    expect(() => parseTranscript('store/a.jsonl', text)).toThrow(new StoreError(`store/a.jsonl: the outcome's "${field}" is ${JSON.stringify(value).slice(0, 40)}, not ${expected}`));
   });
 });
 
