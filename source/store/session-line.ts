@@ -4,8 +4,8 @@
  * much, and how it ended. The columns are data, so a narrow list can leave some
  * out and keep the outcome readable.
  */
-import stringWidth from 'string-width';
 import { formatBytes, formatDuration } from '../protocol/units.js';
+import { cellWidth, cutToCells } from '../text/cells.js';
 import type { SessionSummary } from './session-store.js';
 
 export interface SessionColumn {
@@ -79,30 +79,10 @@ function row(columns: readonly SessionColumn[], cell: (column: SessionColumn) =>
     .map((column) => {
       if (column.width === 0) return cell(column);
       const text = cutToCells(cell(column), column.width);
-      const padding = ' '.repeat(column.width - stringWidth(text));
+      const padding = ' '.repeat(column.width - cellWidth(text));
       return column.alignRight ? padding + text : text + padding;
     })
     .join('  ');
-}
-
-const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
-
-/**
- * As much of `text` as fits in `cells` terminal columns. A name in Chinese or Japanese
- * takes two columns a character, so a column cut and padded by characters ran over
- * into the next one.
- */
-function cutToCells(text: string, cells: number): string {
-  if (stringWidth(text) <= cells) return text;
-  let kept = '';
-  let used = 0;
-  for (const { segment } of GRAPHEMES.segment(text)) {
-    const width = stringWidth(segment);
-    if (used + width > cells) break;
-    kept += segment;
-    used += width;
-  }
-  return kept;
 }
 
 export function sessionHeading(columns: readonly SessionColumn[] = SESSION_COLUMNS): string {

@@ -4,8 +4,8 @@
 import { Box, Text } from 'ink';
 import type { PublicFileEntry } from '../files/public-folder.js';
 import { formatBytes } from '../protocol/units.js';
+import { shortenMiddle } from '../text/cells.js';
 import { listWindow } from './list-window.js';
-import { shortenMiddle } from './wrap-text.js';
 
 /** Where a name starts: the marker, the size in nine columns, and the gaps. */
 const NAME_COLUMN = 13;

@@ -6,6 +6,7 @@
  */
 import { Box, Text } from 'ink';
 import { formatBytes } from '../protocol/units.js';
+import { cellWidth } from '../text/cells.js';
 import type { ReceivedView } from './dashboard-state.js';
 import { listWindow } from './list-window.js';
 
@@ -30,7 +31,7 @@ export function ReceivedList({ entries, cursor, focused, rows, width, wholeDiges
   const selectedDigest = wholeDigest ? entries[cursor]?.sha256 : undefined;
   const { start, end } = listWindow(entries.length, cursor, rows - 1 - (selectedDigest === undefined ? 0 : 1));
   // As much of each digest as leaves the names room: all of it on a wide screen, to check against sha256sum.
-  const longestName = Math.min(NAME_ROOM, Math.max(0, ...entries.map((entry) => [...entry.name].length)));
+  const longestName = Math.min(NAME_ROOM, Math.max(0, ...entries.map((entry) => cellWidth(entry.name))));
   const room = width - DIGEST_COLUMN - 2 - longestName;
   const whole = room >= DIGEST_HEX;
   // A cut digest ends in "…", which takes a column of its own.

@@ -36,15 +36,3 @@ export function wrapText(text: string, widths: WrapWidths | number, maxLines = N
   }
   return lines;
 }
-
-/**
- * A name in at most `width` columns, cut in the middle when it must be, so that
- * both its folder and its end (the extension, what tells files apart) stay.
- */
-export function shortenMiddle(name: string, width: number): string {
-  const characters = [...name];
-  if (characters.length <= width) return name;
-  if (width <= 1) return '…'.slice(0, width);
-  const tail = Math.ceil((width - 1) * 0.6);
-  return `${characters.slice(0, width - 1 - tail).join('')}…${characters.slice(characters.length - tail).join('')}`;
-}

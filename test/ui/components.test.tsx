@@ -11,6 +11,7 @@
 import { Box } from 'ink';
 import { render } from 'ink-testing-library';
 import { stripVTControlCharacters } from 'node:util';
+import stringWidth from 'string-width';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../source/crypto/bytes.js';
 import { CLIENT_STEPS, SERVER_STEPS, type StepStatus, stepsOf } from '../../source/protocol/steps.js';
@@ -335,6 +336,13 @@ describe('FilePicker', () => {
     expect(row).toMatch(/^› {6}10 B {2}docs\/a-file-n.*….*-report\.pdf$/);
   });
 
+  it('cuts a name in Chinese or Japanese by the cells it takes, two a character, so it keeps its extension', () => {
+    const name = `資料/${'東京の夜景'.repeat(8)}-報告書.pdf`;
+    const [, row] = lines(frameOf(<FilePicker files={[{ name, size: 10 }]} cursor={0} focused filter="" rows={10} width={50} />));
+    expect(stringWidth(row!)).toBeLessThanOrEqual(50);
+    expect(row).toMatch(/^› {6}10 B {2}資料\/東.*….*報告書\.pdf$/);
+  });
+
   it('scrolls a long list to keep the cursor in view', () => {
     const many = Array.from({ length: 40 }, (_, index) => ({ name: `file-${String(index).padStart(2, '0')}.txt`, size: index }));
     const rows = lines(frameOf(<FilePicker files={many} cursor={30} focused filter="" rows={6} width={80} />));
@@ -372,6 +380,13 @@ describe('ReceivedList', () => {
     const middle = lines(frameOf(<ReceivedList entries={entries} cursor={0} focused rows={10} width={60} />));
     expect(middle[1]).toBe(`›    5.0 kB  ${digest.slice(0, 60 - 13 - 1 - 2 - 9)}…  notes.txt`);
     expect(middle.slice(1).map((row) => [...row].length)).toEqual([60, 58]);
+  });
+
+  it('leaves a name in Chinese or Japanese the cells it takes, so the digest is cut and the name is whole', () => {
+    const entries = [{ name: '報告書.pdf', size: 5_000, sha256: '0123456789abcdef'.repeat(4) }];
+    const [, row] = lines(frameOf(<ReceivedList entries={entries} cursor={0} focused rows={10} width={60} />));
+    expect(row).toMatch(/…  報告書\.pdf$/);
+    expect(stringWidth(row!)).toBe(60);
   });
 });
 
