@@ -74,13 +74,14 @@ function asSeenBySender(event: PeerEvent | AttackEvent, roles: readonly string[]
 
 /**
  * The session as it stood after `position` events, in the screen the user left: the
- * same focus and cursors, and the folders as they are now, which the session did not
- * record (a replay that emptied the Files and Received tabs would say they are empty).
+ * same focus, cursors and place in the inspector's bytes, and the folders as they
+ * are now, which the session did not record (a replay that emptied the Files and
+ * Received tabs, or forgot that public/ is missing, would say they are empty).
  */
 function fold(events: readonly EngineEvent[], position: number, ui: DashboardState): DashboardState {
   const played = dashboardReducer(initialState(ui.settings), { type: 'engine', events: events.slice(0, position) });
-  const { focus, overlay, cursor, fieldCursor, caFingerprint, serverAddress, files, received, filter } = ui;
-  return { ...played, focus, overlay, cursor, fieldCursor, caFingerprint, serverAddress, files, received, filter };
+  const { focus, overlay, cursor, fieldCursor, hexFocus, caFingerprint, serverAddress, files, filesMissing, received, filter } = ui;
+  return { ...played, focus, overlay, cursor, fieldCursor, hexFocus, caFingerprint, serverAddress, files, filesMissing, received, filter };
 }
 
 /** Opens a replay at its first event (the session's start). */

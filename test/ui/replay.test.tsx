@@ -87,6 +87,20 @@ describe('replay', () => {
       const { state } = seekReplay(startReplay(transcript, live), position);
       expect([state.files, state.received, state.filter]).toEqual([live.files, live.received, live.filter]);
     }
+    // A public folder that is missing stays missing, not "empty".
+    const missing = { ...initialState(), files: [], filesMissing: '/srv/pubic' };
+    expect(seekReplay(startReplay(transcript, missing), 20).state.filesMissing).toBe('/srv/pubic');
+  });
+
+  it("keeps the inspector's place in the bytes across steps, as it keeps the record inspected", async () => {
+    const { transcript } = await storedSession();
+    let view = seekReplay(startReplay(transcript, initialState()), 20);
+    view = replayAction(view, { type: 'open', overlay: 'inspector' });
+    view = replayAction(view, { type: 'scroll-bytes', lines: 5 });
+    const { hexFocus } = view.state;
+    expect(hexFocus).toBeGreaterThan(0);
+    view = seekReplay(view, 21);
+    expect([view.state.overlay, view.state.hexFocus]).toEqual(['inspector', hexFocus]);
   });
 
   it('keeps the focus and cursors across steps', async () => {
