@@ -16,8 +16,8 @@ import { dashboardReducer, type DashboardState, type Focus, selectedWireEntry, v
 import { FilePicker } from './FilePicker.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
-import { Inspector } from './Inspector.js';
-import { type Command, interpretKey, settingsAfter, splitKeystrokes, typedAhead } from './key-map.js';
+import { Inspector, inspectorDumpRows } from './Inspector.js';
+import { type Command, interpretKey, type KeyScreen, settingsAfter, splitKeystrokes, typedAhead } from './key-map.js';
 import { footerKeys } from './keys.js';
 import { PeerPane } from './PeerPane.js';
 import { ReceivedList } from './ReceivedList.js';
@@ -52,6 +52,8 @@ export function App({ engine }: AppProps) {
   latest.current = state;
   const latestReplay = useRef(replay);
   latestReplay.current = replay;
+  // How the screen last drawn is laid out, for the keys whose effect depends on it.
+  const keyScreen = useRef<KeyScreen>({ dumpRows: 0 });
 
   useInput(
     (input, key) => {
@@ -65,7 +67,7 @@ export function App({ engine }: AppProps) {
             setReplay(undefined);
             continue;
           }
-          const { actions, command } = interpretKey(view.state, stroke.input, stroke.key);
+          const { actions, command } = interpretKey(view.state, stroke.input, stroke.key, keyScreen.current);
           if (command?.type === 'quit') {
             exit();
             return;
@@ -82,7 +84,7 @@ export function App({ engine }: AppProps) {
           continue;
         }
         let current = latest.current;
-        const { actions, command } = interpretKey(current, stroke.input, stroke.key);
+        const { actions, command } = interpretKey(current, stroke.input, stroke.key, keyScreen.current);
         for (const action of actions) {
           current = dashboardReducer(current, action);
           dispatch(action);
@@ -183,6 +185,7 @@ export function App({ engine }: AppProps) {
   const layout = screenLayout({ columns, rows, footer, client: shown.client, server: shown.server, resultText: resultText(shown).text, attackLine: attackLine !== undefined });
   const { bodyRows, bottomRows } = layout;
   const entry = selectedWireEntry(shown);
+  keyScreen.current = { dumpRows: entry === undefined ? 0 : inspectorDumpRows(entry, bodyRows, columns) };
   const pane = (role: Role, width: number, subtitle: string | undefined) => (
     <PeerPane role={role} view={shown[role]} width={width} focused={shown.focus === role} cursor={shown.cursor[role]} frame={frame} now={now} subtitle={subtitle ?? ''} rowsPerStep={layout.rowsPerStep} />
   );
@@ -207,7 +210,7 @@ export function App({ engine }: AppProps) {
   } else if (shown.overlay === 'history') {
     body = <HistoryList sessions={shown.history} cursor={shown.historyCursor} fresh={shown.historyFresh} rows={bodyRows} width={columns} />;
   } else if (shown.overlay === 'inspector' && entry) {
-    body = <Inspector entry={entry} fieldCursor={shown.fieldCursor} hexFocus={shown.hexFocus} rows={bodyRows} width={columns} />;
+    body = <Inspector entry={entry} fieldCursor={shown.fieldCursor} hexTop={shown.hexTop} rows={bodyRows} width={columns} />;
   } else if (shown.overlay === 'explain' && (shown.focus === 'client' || shown.focus === 'server')) {
     body = <SelectedStep state={shown} role={shown.focus} width={columns} rows={bodyRows} />;
   } else {

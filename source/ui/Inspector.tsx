@@ -15,15 +15,22 @@ import { KEY_EXCHANGE_RECIPIENT } from './wire-rows.js';
 export interface InspectorProps {
   readonly entry: WireEntry;
   readonly fieldCursor: number;
-  /** The byte the dump keeps in view instead of the selected field's start (PgUp/PgDn). */
-  readonly hexFocus?: number | undefined;
+  /** The dump's first line, once PgUp/PgDn scrolled it off the selected field. */
+  readonly hexTop?: number | undefined;
   readonly rows: number;
   readonly width: number;
 }
 
-export function Inspector({ entry, fieldCursor, hexFocus, rows, width }: InspectorProps) {
-  const all = inspectorRows(entry);
-  const { row: selected, bytes } = inspected(entry, fieldCursor);
+/** How the inspector's rows go: the wrapped lines above the fields, the fields' rows and the dump's. */
+interface InspectorLayout {
+  readonly exposureLines: readonly string[];
+  readonly secretLines: readonly string[];
+  readonly purposeLines: readonly string[];
+  readonly fieldRows: number;
+  readonly hexRows: number;
+}
+
+function inspectorLayout(entry: WireEntry, rows: number, width: number): InspectorLayout {
   const kept = entry.size > entry.record.length;
   // Title, who can read it, what it is for, the column names and the dump's caption, plus the optional lines.
   const baseRows = 5 + (entry.secret ? 1 : 0) + (kept ? 1 : 0);
@@ -40,16 +47,30 @@ export function Inspector({ entry, fieldCursor, hexFocus, rows, width }: Inspect
   // The title, those lines as wrapped, the transcript's line, the column names and the dump's caption.
   const fixedRows = 1 + exposureLines.length + secretLines.length + (kept ? 1 : 0) + Math.max(1, purposeLines.length) + 2;
   // The fields get half the rest, or fewer if they need fewer; the dump takes what is left.
-  const fieldRows = Math.min(all.length, Math.max(3, Math.floor((rows - fixedRows) / 2)));
-  const hexRows = Math.max(2, rows - fixedRows - fieldRows);
+  const fieldRows = Math.min(inspectorRows(entry).length, Math.max(3, Math.floor((rows - fixedRows) / 2)));
+  return { exposureLines, secretLines, purposeLines, fieldRows, hexRows: Math.max(2, rows - fixedRows - fieldRows) };
+}
+
+/** The lines of hex dump the inspector shows in `rows` rows: what a page of PgUp/PgDn is measured in. */
+export function inspectorDumpRows(entry: WireEntry, rows: number, width: number): number {
+  return inspectorLayout(entry, rows, width).hexRows;
+}
+
+export function Inspector({ entry, fieldCursor, hexTop, rows, width }: InspectorProps) {
+  const all = inspectorRows(entry);
+  const { row: selected, bytes } = inspected(entry, fieldCursor);
+  const kept = entry.size > entry.record.length;
+  const { exposureLines, secretLines, purposeLines, fieldRows, hexRows } = inspectorLayout(entry, rows, width);
   const nameWidth = Math.min(Math.max(5, ...all.map((row) => row.field.name.length)), Math.max(16, Math.floor(width * 0.4)));
   const { start, end } = listWindow(all.length, fieldCursor, fieldRows);
   const highlight = selected ? { start: selected.field.offset, end: selected.field.offset + selected.field.length } : undefined;
-  const firstLine = hexWindowStart(hexFocus ?? highlight?.start ?? 0, hexRows, bytes.length);
+  const totalLines = Math.ceil(bytes.length / BYTES_PER_LINE);
+  // Scrolled, the dump stays where it was put, within what this height can show; else it shows the field.
+  const firstLine = hexTop === undefined ? hexWindowStart(highlight?.start ?? 0, hexRows, bytes.length) : Math.max(0, Math.min(hexTop, totalLines - hexRows));
   const dump = hexLines(bytes, highlight, firstLine, hexRows);
   const lastShown = Math.min(bytes.length, (firstLine + hexRows) * BYTES_PER_LINE) - 1;
   // Which bytes the dump shows, when it cannot show them all, and the keys that move it.
-  const partial = dump.length < Math.ceil(bytes.length / BYTES_PER_LINE);
+  const partial = dump.length < totalLines;
   const caption = `${selected?.layer === 'decrypted' ? 'decrypted payload' : 'record bytes'}${partial ? ` ${firstLine * BYTES_PER_LINE}-${lastShown} of ${bytes.length}` : ''} (selected field highlighted${partial ? '; PgUp PgDn scroll' : ''}):`;
   return (
     <Box flexDirection="column" width={width}>

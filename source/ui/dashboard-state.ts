@@ -10,7 +10,7 @@ import type { SessionSummary } from '../store/session-store.js';
 import { type AttackEvent, type Direction, type PeerEvent, type WireEvent, wireFields } from '../protocol/events.js';
 import { describeRecord, type WireField } from '../protocol/fields.js';
 import { type Role, stepsOf, type StepStatus } from '../protocol/steps.js';
-import { BYTES_PER_LINE } from './hex.js';
+import { BYTES_PER_LINE, hexWindowStart } from './hex.js';
 import { KEY_HELP } from './keys.js';
 import { wireKind } from './wire-rows.js';
 
@@ -117,8 +117,8 @@ export interface DashboardState {
   readonly overlay: Overlay;
   readonly cursor: Readonly<Record<Focus, number>>;
   readonly fieldCursor: number;
-  /** The inspector's dump kept in view around this byte, once PgUp/PgDn moved it off the selected field. */
-  readonly hexFocus?: number;
+  /** The inspector's dump's first line, once PgUp/PgDn scrolled it off the selected field. */
+  readonly hexTop?: number;
   /** The help's selected key, which its list scrolls to keep in view. */
   readonly helpCursor: number;
   readonly filter: string;
@@ -151,8 +151,8 @@ export type Action =
   | { readonly type: 'move'; readonly delta: number }
   /** The Received tab: the whole SHA-256 of the selected file on a line of its own, or not. */
   | { readonly type: 'toggle-digest' }
-  /** The inspector's hex dump, a number of 16-byte lines down (or up, when negative). */
-  | { readonly type: 'scroll-bytes'; readonly lines: number }
+  /** The inspector's hex dump, `pages` pages down (or up, when negative), for a dump `dumpRows` lines tall. */
+  | { readonly type: 'scroll-bytes'; readonly pages: number; readonly dumpRows: number }
   | { readonly type: 'open'; readonly overlay: Overlay }
   | { readonly type: 'close-overlay' }
   | { readonly type: 'filter'; readonly text: string }
@@ -272,7 +272,7 @@ export function dashboardReducer(state: DashboardState, action: Action): Dashboa
       if (state.overlay === 'inspector') {
         const entry = selectedWireEntry(state);
         const fields = entry === undefined ? 0 : inspectorRows(entry).length;
-        return { ...state, fieldCursor: clamp(state.fieldCursor + action.delta, fields), hexFocus: undefined };
+        return { ...state, fieldCursor: clamp(state.fieldCursor + action.delta, fields), hexTop: undefined };
       }
       const cursor = clamp(state.cursor[state.focus] + action.delta, listLength(state, state.focus));
       return { ...state, cursor: { ...state.cursor, [state.focus]: cursor } };
@@ -283,8 +283,11 @@ export function dashboardReducer(state: DashboardState, action: Action): Dashboa
       const entry = selectedWireEntry(state);
       if (state.overlay !== 'inspector' || entry === undefined) return state;
       const { row, bytes } = inspected(entry, state.fieldCursor);
-      const from = state.hexFocus ?? row?.field.offset ?? 0;
-      return { ...state, hexFocus: clamp(from + action.lines * BYTES_PER_LINE, bytes.length) };
+      const from = state.hexTop ?? hexWindowStart(row?.field.offset ?? 0, action.dumpRows, bytes.length);
+      // A page keeps its last line in view, as a pager does, and the dump stops where its last line shows.
+      const page = Math.max(1, action.dumpRows - 1);
+      const lastTop = Math.max(0, Math.ceil(bytes.length / BYTES_PER_LINE) - action.dumpRows);
+      return { ...state, hexTop: clamp(from + action.pages * page, lastTop + 1) };
     }
     case 'open':
       if (action.overlay === 'inspector' && selectedWireEntry(state) === undefined) return state;
@@ -293,7 +296,7 @@ export function dashboardReducer(state: DashboardState, action: Action): Dashboa
         ...state,
         overlay: action.overlay,
         fieldCursor: action.overlay === 'inspector' ? 0 : state.fieldCursor,
-        hexFocus: undefined,
+        hexTop: undefined,
         helpCursor: action.overlay === 'help' ? 0 : state.helpCursor,
         historyFresh: action.overlay === 'history' ? false : state.historyFresh,
       };

@@ -37,8 +37,14 @@ export type Command =
   | { readonly type: 'replay'; readonly id: string }
   | { readonly type: 'seek'; readonly delta: number };
 
-/** Lines of the hex dump that PgUp/PgDn move: about a page at 80x24, where the dump has eight or so. */
-const BYTES_PAGE_LINES = 8;
+/** What a key's effect depends on that the state does not hold: how the screen is laid out. */
+export interface KeyScreen {
+  /** Lines of hex dump the inspector shows, which PgUp/PgDn move by a page of. */
+  readonly dumpRows: number;
+}
+
+/** About the dump of an inspector at 80x24, for a caller that does not draw one. */
+const NO_SCREEN: KeyScreen = { dumpRows: 8 };
 
 export interface KeyResult {
   readonly actions: readonly Action[];
@@ -72,7 +78,7 @@ export function typedAhead(strokes: readonly { readonly input: string; readonly 
   return { text, submitted: false, consumed: strokes.length };
 }
 
-export function interpretKey(state: DashboardState, input: string, key: KeyFlags): KeyResult {
+export function interpretKey(state: DashboardState, input: string, key: KeyFlags, screen: KeyScreen = NO_SCREEN): KeyResult {
   // Ink reports Ctrl+V as "v" with ctrl set: a chord must not do what the plain letter does.
   if (key.ctrl) return input === 'c' ? { actions: [], command: { type: 'quit' } } : { actions: [] };
   if (input === 'q') return { actions: [], command: { type: 'quit' } };
@@ -85,7 +91,7 @@ export function interpretKey(state: DashboardState, input: string, key: KeyFlags
   if (key.upArrow || input === 'k') return { actions: [{ type: 'move', delta: -1 }] };
   if (key.downArrow || input === 'j') return { actions: [{ type: 'move', delta: 1 }] };
   // In the inspector the pages are the hex dump's: a long field (a certificate, a file's data) is read there.
-  if (state.overlay === 'inspector' && (key.pageUp || key.pageDown)) return { actions: [{ type: 'scroll-bytes', lines: key.pageUp ? -BYTES_PAGE_LINES : BYTES_PAGE_LINES }] };
+  if (state.overlay === 'inspector' && (key.pageUp || key.pageDown)) return { actions: [{ type: 'scroll-bytes', pages: key.pageUp ? -1 : 1, dumpRows: screen.dumpRows }] };
   if (key.pageUp) return { actions: [{ type: 'move', delta: -10 }] };
   if (key.pageDown) return { actions: [{ type: 'move', delta: 10 }] };
   if (key.leftArrow) return { actions: [], command: { type: 'seek', delta: -1 } };

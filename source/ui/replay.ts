@@ -80,8 +80,8 @@ function asSeenBySender(event: PeerEvent | AttackEvent, roles: readonly string[]
  */
 function fold(events: readonly EngineEvent[], position: number, ui: DashboardState): DashboardState {
   const played = dashboardReducer(initialState(ui.settings), { type: 'engine', events: events.slice(0, position) });
-  const { focus, overlay, cursor, fieldCursor, hexFocus, caFingerprint, serverAddress, files, filesMissing, received, filter } = ui;
-  return { ...played, focus, overlay, cursor, fieldCursor, hexFocus, caFingerprint, serverAddress, files, filesMissing, received, filter };
+  const { focus, overlay, cursor, fieldCursor, hexTop, caFingerprint, serverAddress, files, filesMissing, received, filter } = ui;
+  return { ...played, focus, overlay, cursor, fieldCursor, hexTop, caFingerprint, serverAddress, files, filesMissing, received, filter };
 }
 
 /** Opens a replay at its first event (the session's start). */

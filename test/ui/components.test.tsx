@@ -501,10 +501,11 @@ describe('Inspector', () => {
     expect(lines(frame).find((row) => row.startsWith('›'))).toContain('certificate');
   });
 
-  it('PgUp/PgDn: shows the bytes around the byte it moved to, down to the last, in the printable column too', () => {
+  it('PgUp/PgDn: shows the lines it scrolled to, down to the last, in the printable column too', () => {
     const entry = wireEntry(clean, (candidate) => candidate.message === 'CLIENT_HELLO');
     const length = entry.record.length;
-    const frame = frameOf(<Inspector entry={entry} fieldCursor={0} hexFocus={length - 1} rows={24} width={100} />);
+    // Scrolled past the end, as far as PgDn goes: the dump stops where its last line shows.
+    const frame = frameOf(<Inspector entry={entry} fieldCursor={0} hexTop={Math.ceil(length / 16)} rows={24} width={100} />);
     const lastLine = Math.floor((length - 1) / 16) * 16;
     const dump = lines(frame).filter((row) => /^[0-9a-f]{6} {2}/.test(row));
     expect(dump.at(-1)!.slice(0, 6)).toBe(lastLine.toString(16).padStart(6, '0'));

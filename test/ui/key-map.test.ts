@@ -19,9 +19,12 @@ import {
   FOCUS_ORDER,
   type Focus,
   initialState,
+  inspected,
+  inspectorRows,
   selectedWireEntry,
   visibleFiles,
 } from '../../source/ui/dashboard-state.js';
+import { hexWindowStart } from '../../source/ui/hex.js';
 import { type Command, interpretKey, type KeyFlags, type KeyResult, settingsAfter, splitKeystrokes, typedAhead } from '../../source/ui/key-map.js';
 import { KEY_HELP } from '../../source/ui/keys.js';
 import { type TestPki, testPki } from '../support/identities.js';
@@ -132,21 +135,33 @@ const CASES: Readonly<Record<string, () => void>> = {
   'PgUp PgDn inspector': () => {
     const inspector = apply(at('wire'), [{ type: 'open', overlay: 'inspector' }]);
     const record = selectedWireEntry(inspector)!.record;
+    const lastTop = Math.ceil(record.length / 16) - 8;
+    const screen = { dumpRows: 8 };
     const page = (state: DashboardState, key: KeyFlags, times = 1): DashboardState => {
-      for (let count = 0; count < times; count += 1) state = apply(state, interpretKey(state, '', key).actions);
+      for (let count = 0; count < times; count += 1) state = apply(state, interpretKey(state, '', key, screen).actions);
       return state;
     };
-    // From the selected field (the record header, at 0) down a page of 8 lines, and back.
+    // From the selected field (the record header, at 0) down a page of the eight lines shown, keeping one, and back.
     const down = page(inspector, { pageDown: true });
-    expect([down.hexFocus, down.fieldCursor]).toEqual([128, 0]);
-    expect(page(down, { pageUp: true }).hexFocus).toBe(0);
-    // It stops at either end of the record, so the way back has no dead presses.
-    expect(page(inspector, { pageUp: true }).hexFocus).toBe(0);
-    const end = page(inspector, { pageDown: true }, 1_000);
-    expect(end.hexFocus).toBe(record.length - 1);
-    expect(page(end, { pageUp: true }).hexFocus).toBe(record.length - 1 - 128);
+    expect([down.hexTop, down.fieldCursor]).toEqual([7, 0]);
+    expect(page(down, { pageUp: true }).hexTop).toBe(0);
+    // Every press moves a whole page until the last line shows, and the way back has no dead presses.
+    const tops = [inspector];
+    while (tops.length < 100) tops.push(page(tops.at(-1)!, { pageDown: true }));
+    const steps = tops.slice(1).map((state, index) => state.hexTop! - (tops[index]!.hexTop ?? 0));
+    expect(steps.filter((step) => step !== 0 && step !== 7)).toHaveLength(1);
+    expect(tops.at(-1)!.hexTop).toBe(lastTop);
+    expect(page(tops.at(-1)!, { pageUp: true }).hexTop).toBe(lastTop - 7);
+    expect(page(inspector, { pageUp: true }).hexTop).toBe(0);
     // Selecting another field brings the dump back to it.
-    expect(apply(down, interpretKey(down, 'j', {}).actions).hexFocus).toBeUndefined();
+    expect(apply(down, interpretKey(down, 'j', {}).actions).hexTop).toBeUndefined();
+    // From a field the dump shows a third of the way down, the page is from the lines on screen.
+    const entry = selectedWireEntry(inspector)!;
+    const last = inspectorRows(entry).length - 1;
+    const onField = apply(inspector, [{ type: 'move', delta: last }]);
+    const shown = hexWindowStart(inspected(entry, last).row!.field.offset, 8, record.length);
+    expect(shown).toBeGreaterThan(0);
+    expect(page(onField, { pageDown: true }).hexTop).toBe(Math.min(shown + 7, lastTop));
     // Outside the inspector the pages still move the focused list.
     expect(interpretKey(session, '', { pageDown: true })).toEqual({ actions: [{ type: 'move', delta: 10 }] });
   },

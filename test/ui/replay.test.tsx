@@ -96,11 +96,11 @@ describe('replay', () => {
     const { transcript } = await storedSession();
     let view = seekReplay(startReplay(transcript, initialState()), 20);
     view = replayAction(view, { type: 'open', overlay: 'inspector' });
-    view = replayAction(view, { type: 'scroll-bytes', lines: 5 });
-    const { hexFocus } = view.state;
-    expect(hexFocus).toBeGreaterThan(0);
+    view = replayAction(view, { type: 'scroll-bytes', pages: 1, dumpRows: 4 });
+    const { hexTop } = view.state;
+    expect(hexTop).toBeGreaterThan(0);
     view = seekReplay(view, 21);
-    expect([view.state.overlay, view.state.hexFocus]).toEqual(['inspector', hexFocus]);
+    expect([view.state.overlay, view.state.hexTop]).toEqual(['inspector', hexTop]);
   });
 
   it('keeps the focus and cursors across steps', async () => {
