@@ -29,6 +29,11 @@ const TEMPORARY_PREFIX = '.tls-tui-';
 const SYNC_BEHIND_BYTES = 8 * 1024 * 1024;
 const TEMPORARY_NAME = /^\.tls-tui-(\d+)-[0-9a-f]{16}\.part$/u;
 
+/** A fresh temporary file's path in `folder`, named so that a later client can tell whether its maker still runs. */
+function temporaryPathIn(folder: string): string {
+  return join(folder, `${TEMPORARY_PREFIX}${process.pid}-${toHex(randomBytes(8))}.part`);
+}
+
 type ReceivedState = 'open' | 'failed' | 'committed' | 'aborted';
 
 /**
@@ -64,9 +69,26 @@ export class ReceivedFile {
     const parts = checkName(name);
     const folder = resolve(receivedDir);
     await makeFolders(folder);
-    const temporaryPath = join(folder, `${TEMPORARY_PREFIX}${process.pid}-${toHex(randomBytes(8))}.part`);
+    const temporaryPath = temporaryPathIn(folder);
     const handle = await open(temporaryPath, 'wx', 0o644);
     return new ReceivedFile(folder, name, parts, temporaryPath, handle);
+  }
+
+  /**
+   * Makes the received folder if it is missing and proves a file can be made in it,
+   * by making and removing a temporary one, as a download will: a folder that is
+   * read-only, on a read-only file system or no real folder (under /proc) is found
+   * before a connection, not after the handshake. The error says what failed.
+   */
+  static async checkFolder(receivedDir: string): Promise<void> {
+    const folder = resolve(receivedDir);
+    await makeFolders(folder);
+    const probe = temporaryPathIn(folder);
+    const handle = await open(probe, 'wx', 0o644).catch((error: unknown) => {
+      throw new Error(`cannot create a file there: ${errorCode(error) ?? String(error)}`);
+    });
+    await handle.close();
+    await unlink(probe);
   }
 
   get bytesWritten(): number {

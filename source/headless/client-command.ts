@@ -9,7 +9,7 @@ import type { ClientRequest } from '../protocol/client.js';
 import { printable, quoted } from '../protocol/printable.js';
 import { formatBytes, formatCount } from '../protocol/units.js';
 import { runClientSession } from '../net/client.js';
-import { makeFolders } from '../files/folder-tree.js';
+import { ReceivedFile } from '../files/received-file.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
 import type { CommandOutput } from './output.js';
@@ -35,9 +35,9 @@ const UNAUTHENTICATED = 'the server certificate was not verified (--insecure), s
 export async function runClientCommand(options: ClientCommandOptions, output: CommandOutput): Promise<number> {
   const keystore = await loadKeystore(options.keystore, output, { uses: 'client' });
   if (keystore === undefined) return EXIT.local;
-  // A received folder that cannot be made is found now, not after the handshake and the request.
+  // A received folder that cannot be made or written is found now, not after the handshake and the request.
   if (options.request.op === 'GET') {
-    const problem = await makeFolders(options.received).then(() => undefined, (error: Error) => error.message);
+    const problem = await ReceivedFile.checkFolder(options.received).then(() => undefined, (error: Error) => error.message);
     if (problem !== undefined) {
       output.problem(`the received folder ${options.received}: ${problem}`);
       return EXIT.local;

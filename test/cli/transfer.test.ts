@@ -124,8 +124,12 @@ describe('tls-tui client against tls-tui server', () => {
     expect(badPort.stderr).toContain('expected a port from 0 to 65535');
     // The error, and a pointer to the help, rather than the whole help pushing the error off the screen.
     expect(badPort.stderr.trim().split('\n')).toEqual([expect.stringContaining("option '--port <port>' argument '70000' is invalid"), '(add --help for the options)']);
-    // A received folder that cannot be made is reported before connecting, and exits 4.
-    for (const [folder, problem] of [['secret.txt/sub', 'secret.txt is not a folder'], ['/proc/tls-tui-no-such', 'cannot create the folder /proc/tls-tui-no-such: ENOENT']]) {
+    // A received folder that cannot be made, or is no place for a file (even for root), is reported before connecting, and exits 4.
+    for (const [folder, problem] of [
+      ['secret.txt/sub', 'secret.txt is not a folder'],
+      ['/proc/tls-tui-no-such', 'cannot create the folder /proc/tls-tui-no-such: ENOENT'],
+      ['/proc', 'the received folder /proc: cannot create a file there: ENOENT'],
+    ]) {
       const unusable = await runCli(['client', '--port', '1', '--file', 'x', '--keystore', 'keystore', '--received', folder!], root);
       expect([unusable.code, unusable.stderr]).toEqual([4, expect.stringContaining(problem!)]);
       expect(unusable.stdout).not.toContain('Connect');

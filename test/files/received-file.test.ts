@@ -188,6 +188,19 @@ describe('ReceivedFile', () => {
     expect(await readdir(outsideDir)).toEqual(['not-a-folder']);
   });
 
+  it('checkFolder makes a missing folder, proves a file can be made there, and leaves nothing behind', async () => {
+    const folder = join(outsideDir, 'new', 'received');
+    await ReceivedFile.checkFolder(folder);
+    expect(await allEntries(outsideDir)).toEqual(['new', 'new/received']);
+  });
+
+  it('checkFolder refuses a folder no file can be made in, saying so', async () => {
+    // Root may write anywhere a mode forbids; /proc takes no new files from anyone.
+    await expect(ReceivedFile.checkFolder('/proc')).rejects.toThrow('cannot create a file there: ENOENT');
+    await writeFile(join(outsideDir, 'not-a-folder'), 'x');
+    await expect(ReceivedFile.checkFolder(join(outsideDir, 'not-a-folder'))).rejects.toThrow(`${join(outsideDir, 'not-a-folder')} is not a folder`);
+  });
+
   it('after a failed write, refuses to commit and abort removes the partial file', async () => {
     const file = await ReceivedFile.create(receivedDir, 'notes.txt');
     await file.write(encoder.encode('first part'));
