@@ -7,6 +7,7 @@
 import { formatBytes, formatDuration } from '../protocol/units.js';
 import { cellWidth, cutToCells } from '../text/cells.js';
 import type { SessionSummary } from './session-store.js';
+import { stoppedBecause } from './transcript.js';
 
 export interface SessionColumn {
   readonly heading: string;
@@ -40,7 +41,7 @@ const OUTCOME: SessionColumn = {
   cell: ({ meta, outcome }) => {
     if (outcome === undefined) return 'incomplete';
     // The ✘ says it stopped; the reason need not say it again.
-    if (!outcome.ok) return `✘ ${(outcome.reason ?? 'failed').replace(/^stopped: /, '')}`;
+    if (!outcome.ok) return `✘ ${stoppedBecause(outcome)}`;
     // Unverified with an attacker on, a session completes only when the impostor served it.
     if (meta.verify === false && meta.kind !== 'relay' && meta.mode !== 'off') return "⚠ attacker's content accepted (NOT verified)";
     if (meta.verify === false) return '⚠ ok, server NOT verified';

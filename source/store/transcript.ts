@@ -11,7 +11,7 @@
 import { closeSync, futimesSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Alert } from '../protocol/alerts.js';
+import { type Alert, describeAlert } from '../protocol/alerts.js';
 import { type AttackEvent, type PeerEvent, wireFields } from '../protocol/events.js';
 import { VERSION } from '../version.js';
 import { bytesReplacer } from './json-bytes.js';
@@ -75,6 +75,17 @@ export interface TranscriptOutcome {
   readonly omitted: Readonly<Record<string, number>>;
   /** Bytes each peer's streams carried in all, by "role action", omitted records included. */
   readonly streams: Readonly<Record<string, number>>;
+}
+
+/**
+ * Why a session that failed stopped, in words: its reason, or its alert's when it
+ * gave none. The dashboard keeps its result line as the reason ("stopped: …") and
+ * the headless programs the bare reason, so the prefix goes, and whoever shows the
+ * reason adds its own once.
+ */
+export function stoppedBecause(outcome: TranscriptOutcome): string {
+  if (outcome.reason !== undefined) return outcome.reason.replace(/^stopped: /, '');
+  return outcome.alert === undefined ? 'failed' : describeAlert(outcome.alert);
 }
 
 export interface TranscriptConnection {

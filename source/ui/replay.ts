@@ -5,10 +5,9 @@
  * The user's place in the screen (focus, cursors, an open inspector) survives
  * stepping back and forth.
  */
-import { describeAlert } from '../protocol/alerts.js';
 import type { AttackEvent, PeerEvent } from '../protocol/events.js';
 import type { Transcript } from '../store/session-store.js';
-import { FILE_DATA_STREAMS } from '../store/transcript.js';
+import { FILE_DATA_STREAMS, stoppedBecause } from '../store/transcript.js';
 import { type Action, type DashboardState, dashboardReducer, type EngineEvent, initialState } from './dashboard-state.js';
 
 export interface ReplayView {
@@ -32,7 +31,7 @@ export function replayEvents(transcript: Transcript): EngineEvent[] {
     ...transcript.lines.map((line): EngineEvent => ({ type: 'peer', event: asSeenBySender(line.event, meta.roles), at: startedAt + line.t })),
   ];
   if (outcome !== undefined) {
-    const text = outcome.ok ? (outcome.reason ?? 'complete') : `stopped: ${outcome.alert && !outcome.reason ? describeAlert(outcome.alert) : (outcome.reason ?? 'failed')}`;
+    const text = outcome.ok ? (outcome.reason ?? 'complete') : `stopped: ${stoppedBecause(outcome)}`;
     events.push({ type: 'session-end', result: { ok: outcome.ok, text }, omitted: omittedRecords(transcript).listed });
   }
   return events;

@@ -28,6 +28,8 @@ describe('sessionLine', () => {
     expect(sessionLine(summary(true, {}))).toMatch(/ ✔ ok$/);
     expect(sessionLine(summary(undefined, {}))).toMatch(/ ✔ ok$/);
     expect(sessionLine(summary(true, { ok: false, reason: 'unknown_ca: not trusted' }))).toMatch(/ ✘ unknown_ca: not trusted$/);
+    // With no reason of its own, the alert says why.
+    expect(sessionLine(summary(true, { ok: false, alert: { level: 'fatal', description: 48, reason: 'not trusted' } }))).toMatch(/ ✘ unknown_ca: not trusted$/);
     expect(sessionLine(summary(true))).toMatch(/ incomplete$/);
   });
 

@@ -80,6 +80,20 @@ describe('replay', () => {
     expect(view.state.result).toMatchObject({ ok: true, unauthenticated: true });
   });
 
+  it('ends a failed session with the result line the live one showed, "stopped:" once', async () => {
+    const writer = TranscriptWriter.open(join(root, 'store-failed'), { kind: 'dashboard', roles: ['client', 'server'], request: { op: 'GET', name: 'notes.txt' }, mode: 'forged-key', verify: true }, new Date(NOW));
+    writer.finish({ ok: false, reason: 'stopped: bad_certificate: the signature does not verify' }, NOW + 5);
+    const headless = TranscriptWriter.open(join(root, 'store-failed'), { kind: 'client', roles: ['client'], request: { op: 'GET', name: 'notes.txt' }, mode: 'off' }, new Date(NOW + 1));
+    headless.finish({ ok: false, alert: { level: 'fatal', description: 48, reason: 'signed by "Mallory Root CA"' } }, NOW + 6);
+    for (const [path, text] of [
+      [writer.path, 'stopped: bad_certificate: the signature does not verify'],
+      [headless.path, 'stopped: unknown_ca: signed by "Mallory Root CA"'],
+    ] as const) {
+      const transcript = await readTranscript(path);
+      expect(seekReplay(startReplay(transcript, initialState()), replayEvents(transcript).length).state.result).toEqual({ ok: false, text });
+    }
+  });
+
   it("shows the live folders in the Files and Received tabs, which a session does not record", async () => {
     const { transcript } = await storedSession();
     const live = { ...initialState(), files: [{ name: 'hello.txt', size: 254 }], received: [{ name: 'notes.txt', size: 5_000, sha256: 'ab'.repeat(32) }], filter: 'hel' };
