@@ -69,8 +69,11 @@ export function footerKeys(focus: Focus, overlay: Overlay, { replaying = false, 
   return [...keys(['?', 'help'], ['q', 'quit']), ...stepping, ...here, ...common];
 }
 
+/** The most lines the footer takes: keys that do not fit in them are left for the help. */
+export const FOOTER_MAX_LINES = 2;
+
 /** The footer's keys in as few lines of `width` as they fit, at most `maxLines`; keys past those are left out. */
-export function footerLines(footer: readonly FooterKey[], width: number, maxLines = 2): string[] {
+export function footerLines(footer: readonly FooterKey[], width: number, maxLines = FOOTER_MAX_LINES): string[] {
   const lines: string[] = [];
   let line = '';
   for (const { key, does } of footer) {

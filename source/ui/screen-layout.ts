@@ -6,7 +6,7 @@
  * the steps' details, wrapped under their labels instead of cut.
  */
 import type { PeerView } from './dashboard-state.js';
-import { type FooterKey, footerLines } from './keys.js';
+import { FOOTER_MAX_LINES, type FooterKey, footerLines } from './keys.js';
 import { paneRows } from './pane-layout.js';
 import { resultLines } from './result-text.js';
 
@@ -64,10 +64,12 @@ export function screenLayout({ columns, rows, footer, client, server, resultText
   }
   const panes = panesAt(rowsPerStep);
   const listRows = bodyRows - fixed - panes - resultRows;
-  // The header, the footer, the fixed lines, the panes at a row a step, a result line and the shortest list.
-  const rowsNeeded = 1 + footerText.length + fixed + panesAt(1) + 1 + MIN_LIST_ROWS;
+  // The header, the footer, the tabs, the attacker's note, the panes at a row a step, a result line and the
+  // shortest list, with the longest footer and the note counted whether they show now or not: a screen
+  // big enough for the dashboard stays so whatever the session and the keys do next.
+  const rowsNeeded = 1 + FOOTER_MAX_LINES + 1 + 1 + panesAt(1) + 1 + MIN_LIST_ROWS;
   return {
-    ...(listRows < MIN_LIST_ROWS ? { tooSmall: { rowsNeeded } } : {}),
+    ...(rows < rowsNeeded || listRows < MIN_LIST_ROWS ? { tooSmall: { rowsNeeded } } : {}),
     footer: footerText,
     bodyRows,
     leftWidth,

@@ -87,12 +87,23 @@ describe('screenLayout', () => {
 
 describe('a terminal too small for the panes', () => {
   it('is told apart, with the rows it needs, rather than drawn with boxes shrunk into one another', () => {
-    const fits = layoutAt(60, 21);
+    const fits = layoutAt(60, 22);
     expect(fits.tooSmall).toBeUndefined();
-    expectEveryRowUsed(fits, 21);
-    expect(layoutAt(60, 20).tooSmall).toEqual({ rowsNeeded: 21 });
-    expect(layoutAt(60, 12).tooSmall).toEqual({ rowsNeeded: 21 });
+    expectEveryRowUsed(fits, 22);
+    expect(layoutAt(60, 21).tooSmall).toEqual({ rowsNeeded: 22 });
+    expect(layoutAt(60, 12).tooSmall).toEqual({ rowsNeeded: 22 });
     for (const [columns, rows] of [[80, 24], [120, 40]] as const) expect(layoutAt(columns, rows).tooSmall).toBeUndefined();
+  });
+
+  it('counts the attacker\'s note and the longest footer even when they are not shown, so the dashboard never vanishes mid-session', () => {
+    for (const columns of [60, 80, 120]) {
+      const quiet = screenLayout({ columns, rows: 21, footer: footerKeys('wire', 'help'), client: clean.client, server: clean.server, resultText: '', attackLine: false });
+      const busy = screenLayout({ columns, rows: 21, footer: footerKeys('files', 'none', { replaying: false, stepMode: true }), client: clean.client, server: clean.server, resultText: LONG_RESULT, attackLine: true });
+      expect([quiet.tooSmall, busy.tooSmall], `${columns} columns`).toEqual([{ rowsNeeded: 22 }, { rowsNeeded: 22 }]);
+      const attacked = screenLayout({ columns, rows: 22, footer: footerKeys('files', 'none', { replaying: false, stepMode: true }), client: clean.client, server: clean.server, resultText: LONG_RESULT, attackLine: true });
+      expect(attacked.tooSmall, `${columns} columns`).toBeUndefined();
+      expectEveryRowUsed(attacked, 22, true);
+    }
   });
 
   it('names the same number however small the terminal, and that number is enough', () => {
