@@ -136,7 +136,7 @@ export function App({ engine }: AppProps) {
 
   useInput(
     (_input, key) => {
-      if (!key.escape) return;
+      if (!key.escape || keyScreen.current.tooSmall) return;
       if (state.overlay === 'filter') dispatch({ type: 'filter', text: '' });
       dispatch({ type: 'close-overlay' });
     },
@@ -185,7 +185,7 @@ export function App({ engine }: AppProps) {
   const layout = screenLayout({ columns, rows, footer, client: shown.client, server: shown.server, resultText: resultText(shown).text, attackLine: attackLine !== undefined });
   const { bodyRows, bottomRows } = layout;
   const entry = selectedWireEntry(shown);
-  keyScreen.current = { dumpRows: entry === undefined ? 0 : inspectorDumpRows(entry, bodyRows, columns) };
+  keyScreen.current = { dumpRows: entry === undefined ? 0 : inspectorDumpRows(entry, bodyRows, columns), tooSmall: layout.tooSmall !== undefined };
   const pane = (role: Role, width: number, subtitle: string | undefined) => (
     <PeerPane role={role} view={shown[role]} width={width} focused={shown.focus === role} cursor={shown.cursor[role]} frame={frame} now={now} subtitle={subtitle ?? ''} rowsPerStep={layout.rowsPerStep} />
   );

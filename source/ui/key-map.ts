@@ -41,6 +41,8 @@ export type Command =
 export interface KeyScreen {
   /** Lines of hex dump the inspector shows, which PgUp/PgDn move by a page of. */
   readonly dumpRows: number;
+  /** Whether the terminal is too small to draw the dashboard, which says so instead. */
+  readonly tooSmall?: boolean;
 }
 
 /** About the dump of an inspector at 80x24, for a caller that does not draw one. */
@@ -82,6 +84,8 @@ export function interpretKey(state: DashboardState, input: string, key: KeyFlags
   // Ink reports Ctrl+V as "v" with ctrl set: a chord must not do what the plain letter does.
   if (key.ctrl) return input === 'c' ? { actions: [], command: { type: 'quit' } } : { actions: [] };
   if (input === 'q') return { actions: [], command: { type: 'quit' } };
+  // The screen says only that it is too small and that q quits: a key acting unseen would surprise.
+  if (screen.tooSmall) return { actions: [] };
   if (key.escape) {
     if (state.overlay !== 'none') return { actions: [{ type: 'close-overlay' }] };
     if (state.filter) return { actions: [{ type: 'filter', text: '' }] };

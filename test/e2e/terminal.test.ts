@@ -143,7 +143,10 @@ describe('a terminal resized under the dashboard', () => {
     const command = `cd ${root} && node ${CLI} --port 0; echo "EXITED $?"; sleep 60`;
     tmux('new-session', '-d', '-s', 'e2e', '-x', '60', '-y', '20', command);
     const tall = await waitFor('this one is 60x20');
-    expect(tall).toContain('need at least 21 rows');
+    expect(tall).toContain('need at least 22 rows');
+    // Keys other than q do nothing while the dashboard is not drawn: no attacker switched on, no fetch.
+    press('a');
+    press('Enter');
 
     // Narrower and shorter: the old frame's longer lines would wrap onto rows nobody erases.
     tmux('resize-window', '-t', 'e2e', '-x', '40', '-y', '10');
@@ -152,12 +155,14 @@ describe('a terminal resized under the dashboard', () => {
     const shown = small.split('\n').filter((line) => line.trim() !== '');
     expect(shown[0]).toMatch(/^tls-tui needs a taller terminal/);
     for (const line of shown) expect(line, line).not.toMatch(/^ /);
-    expect(small.replace(/\n/g, ' ')).toMatch(/at least 21 rows/);
+    expect(small.replace(/\n/g, ' ')).toMatch(/at least 22 rows/);
 
     tmux('resize-window', '-t', 'e2e', '-x', '80', '-y', '24');
     const back = await waitFor('hello.txt');
     expect(back).not.toContain('taller terminal');
-    expect(back.split('\n')[0]).toMatch(/^tls-tui {2}server 127\.0\.0\.1:\d+/);
+    expect(back.split('\n')[0]).toMatch(/^tls-tui {2}server 127\.0\.0\.1:\d+ {2}attacker: off/);
+    expect(back).toContain('· Connect');
+    expect(back).toContain('Pick a file and press Enter to fetch it.');
     press('q');
     await waitFor('EXITED 0');
   }, 60_000);

@@ -271,6 +271,20 @@ describe('interpretKey, for every key in KEY_HELP', () => {
   });
 });
 
+describe('a terminal too small for the dashboard', () => {
+  it('takes only q and Ctrl+C, as its message says, so no key acts where nobody sees it', () => {
+    const small = { dumpRows: 0, tooSmall: true };
+    for (const key of KEY_HELP.flatMap((entry) => entry.keys.split(' '))) {
+      const input = key.length === 1 ? key : '';
+      if (input === 'q') continue;
+      expect(interpretKey(session, input, { return: key === 'Enter', tab: key === 'Tab', escape: key === 'Esc' }, small), key).toEqual(noEffect);
+    }
+    expect(interpretKey(session, 'a', {}, small)).toEqual(noEffect);
+    expect(interpretKey(session, 'q', {}, small)).toEqual({ actions: [], command: { type: 'quit' } });
+    expect(interpretKey(session, 'c', { ctrl: true }, small)).toEqual({ actions: [], command: { type: 'quit' } });
+  });
+});
+
 describe('keys under Ctrl', () => {
   // Ink reports Ctrl+<letter> as that letter with `ctrl` set (Ctrl+V arrives as "v"); a chord is not the plain key.
   it('Ctrl+V, Ctrl+A, Ctrl+S and Ctrl+N do not act as v, a, s and n', () => {
