@@ -63,9 +63,9 @@ const CLIENT: Readonly<Record<string, Explanation>> = {
     realTls: 'Outside TLS: careful applications write to a temporary file and rename, just like this.',
   },
   close: {
-    does: 'Both sides send close_notify, an alert that says "I am done", then close the connection.',
+    does: 'Both sides send close_notify, an alert that says "I am done", then close the connection. A session stopped by a fatal alert closes on that alert instead.',
     protects: 'A truncation attack: without close_notify, an attacker could cut the connection and make a partial response look complete.',
-    realTls: 'The same close_notify alert.',
+    realTls: 'The same close_notify alert, and the same fatal alerts.',
   },
 };
 
@@ -106,9 +106,9 @@ const SERVER: Readonly<Record<string, Explanation>> = {
     realTls: 'The same Finished exchange.',
   },
   'resolve-request': {
-    does: 'Decrypts the request and looks the name up inside public/ only: no "..", no absolute paths, no symbolic links leading out.',
-    protects: "Path traversal: tls_py joined the name to its folder, so ../ could read any file on the server.",
-    realTls: 'Outside TLS: web servers confine request paths to their document root in the same way.',
+    does: 'Checks the request record\'s MAC, decrypts it, and looks the name up inside public/ only: no "..", no absolute paths, no symbolic links leading out.',
+    protects: 'A request changed on the way: one flipped bit fails the MAC (bad_record_mac) before anything is decrypted. And path traversal: tls_py joined the name to its folder, so ../ could read any file on the server.',
+    realTls: 'The MAC is the record layer\'s, on every record (an AEAD tag in TLS 1.3). Confining names is outside TLS: web servers keep request paths inside their document root the same way.',
   },
   stream: {
     does: 'Reads the file in pieces and sends it in encrypted FILE_DATA records of up to 16 KiB.',

@@ -13,6 +13,7 @@ import { render } from 'ink-testing-library';
 import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ATTACK_MODE_INFO } from '../../source/attacker/modes.js';
 import { toHex } from '../../source/crypto/bytes.js';
 import { CLIENT_STEPS, SERVER_STEPS, type StepStatus, stepsOf } from '../../source/protocol/steps.js';
 import { formatBytes } from '../../source/protocol/units.js';
@@ -638,6 +639,16 @@ describe('StepExplanation', () => {
         expect(frame).toContain('Protects against: ');
         expect(frame).toContain('Real TLS: ');
       });
+    }
+  });
+
+  it('explains, at the step that catches each attack, the check that caught it', () => {
+    // What the alert means, in the words the step's explanation must use.
+    const CHECK: Partial<Record<string, RegExp>> = { bad_certificate: /certificate/, unknown_ca: /CA/, certificate_expired: /validity/, decrypt_error: /signature/, bad_record_mac: /MAC/ };
+    for (const { mode, caught } of Object.values(ATTACK_MODE_INFO)) {
+      if (caught === undefined) continue;
+      const { does, protects } = explainStep(caught.by, caught.step)!;
+      expect(`${does} ${protects}`, `${mode} at ${caught.by} ${caught.step}`).toMatch(CHECK[caught.alert]!);
     }
   });
 
