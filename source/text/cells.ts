@@ -14,7 +14,8 @@ export function cellWidth(text: string): number {
   return stringWidth(text);
 }
 
-function graphemes(text: string): string[] {
+/** `text` as the characters a reader sees, each perhaps several code points. */
+export function graphemes(text: string): string[] {
   return Array.from(GRAPHEMES.segment(text), ({ segment }) => segment);
 }
 

@@ -7,6 +7,7 @@
 import { type Role, stepsOf } from '../protocol/steps.js';
 import type { PeerView } from './dashboard-state.js';
 import { wrapText } from './wrap-text.js';
+import { cellWidth } from '../text/cells.js';
 
 /** Below this width a pane uses the steps' short labels. */
 const FULL_LABEL_WIDTH = 90;
@@ -41,7 +42,7 @@ export interface DetailLines {
 export function detailLines(detail: string, labelWidth: number, width: number, rows: number): DetailLines {
   if (detail === '') return { more: [] };
   const room = width - labelWidth - 3;
-  if (rows <= 1 || [...detail].length <= room) return room >= MIN_DETAIL_WIDTH ? { first: wrapText(detail, room, 1)[0]!, more: [] } : { more: [] };
+  if (rows <= 1 || cellWidth(detail) <= room) return room >= MIN_DETAIL_WIDTH ? { first: wrapText(detail, room, 1)[0]!, more: [] } : { more: [] };
   // Wrapped lines keep a column free at the right, so they do not run into the divider.
   const below = width - DETAIL_INDENT - 1;
   if (room >= MIN_DETAIL_WIDTH) {

@@ -3,6 +3,7 @@
  * detail, a result or a help entry takes: breaks at spaces, a long word split,
  * a different width for the first line, and an ellipsis where the lines run out.
  */
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { wrapText } from '../../source/ui/wrap-text.js';
 
@@ -22,6 +23,21 @@ describe('wrapText', () => {
   it('ends the last line it may use with … when text is left, filling the line', () => {
     expect(wrapText('connected to 127.0.0.1:4041 from port 5555', 16, 1)).toEqual(['connected to 12…']);
     expect(wrapText('one two three four five six', 9, 2)).toEqual(['one two', 'three fo…']);
+  });
+
+  it('measures in terminal cells: a Chinese or Japanese character takes two', () => {
+    const lines = wrapText('GET "日本語のファイル名.txt": 3 B', 20);
+    expect(lines).toEqual(['GET "日本語のファイ', 'ル名.txt": 3 B']);
+    expect(lines.map((line) => stringWidth(line))).toEqual([19, 14]);
+    expect(wrapText('日本語のファイル名', 8)).toEqual(['日本語の', 'ファイル', '名']);
+    expect(wrapText('日本語のファイル名', 9, 1)).toEqual(['日本語の…']);
+  });
+
+  it('cuts a word too long for any line where the line ends, rather than leave a symbol alone before it', () => {
+    const name = `${'a'.repeat(30)}.txt`;
+    expect(wrapText(`✔ ${name} received`, 20)).toEqual([`✔ ${'a'.repeat(18)}`, `${'a'.repeat(12)}.txt`, 'received']);
+    // A word that fits a line of its own still moves there whole.
+    expect(wrapText('✔ notes.txt received', 10)).toEqual(['✔', 'notes.txt', 'received']);
   });
 
   it('takes no line for an empty text, and one for a text that fits', () => {
