@@ -351,8 +351,12 @@ function applyEngineEvent(state: DashboardState, event: EngineEvent): DashboardS
       return { ...state, held: undefined };
     case 'notice':
       return { ...state, notice: event.text };
-    case 'history':
-      return { ...state, history: event.sessions, historyFresh: true, historyCursor: clamp(state.historyCursor, event.sessions.length) };
+    case 'history': {
+      // The cursor stays on the session it was on: newer sessions come in above it.
+      const selected = state.history[state.historyCursor]?.id;
+      const kept = event.sessions.findIndex((session) => session.id === selected);
+      return { ...state, history: event.sessions, historyFresh: true, historyCursor: kept === -1 ? clamp(state.historyCursor, event.sessions.length) : kept };
+    }
     case 'peer':
       return applyPeerEvent(state, event.event, event.at);
   }

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AttackEvent, StepEvent, WireEvent } from '../../source/protocol/events.js';
 import { describeRecord } from '../../source/protocol/fields.js';
 import { CLIENT_STEPS, type Role, SERVER_STEPS, stepsOf } from '../../source/protocol/steps.js';
+import type { SessionSummary } from '../../source/store/session-store.js';
 import {
   dashboardReducer,
   type DashboardState,
@@ -432,6 +433,17 @@ describe('open and close', () => {
     expect(opened.historyFresh).toBe(false);
     expect(engine(opened, { type: 'history', sessions: [] }).historyFresh).toBe(true);
     expect(dashboardReducer(listed, { type: 'open', overlay: 'help' }).historyFresh).toBe(true);
+  });
+
+  it('keeps the history cursor on the session it was on when newer sessions come in above it', () => {
+    const stored = (id: string): SessionSummary => ({ id, path: `/store/${id}.jsonl`, meta: { type: 'meta', id, version: '0.1.0', kind: 'dashboard', startedAt: '2026-11-27T12:00:00.000Z', roles: ['client'], mode: 'off' }, complete: true });
+    const listed = engine(initialState(), { type: 'history', sessions: ['c', 'b', 'a'].map(stored) });
+    const onB = dashboardReducer(dashboardReducer(listed, { type: 'open', overlay: 'history' }), { type: 'move', delta: 1 });
+    expect(onB.history[onB.historyCursor]?.id).toBe('b');
+    const relisted = engine(onB, { type: 'history', sessions: ['e', 'd', 'c', 'b', 'a'].map(stored) });
+    expect(relisted.history[relisted.historyCursor]?.id).toBe('b');
+    // A session trimmed away leaves the cursor where it was, within the list.
+    expect(engine(relisted, { type: 'history', sessions: ['f', 'e'].map(stored) }).historyCursor).toBe(1);
   });
 });
 
