@@ -38,8 +38,9 @@ const SIZE: SessionColumn = { heading: 'size', width: 8, alignRight: true, cell:
 const OUTCOME: SessionColumn = {
   heading: 'outcome',
   width: 0,
-  cell: ({ meta, outcome }) => {
-    if (outcome === undefined) return 'incomplete';
+  cell: ({ meta, outcome, running }) => {
+    // Without its outcome: still being written, or cut short by a crash.
+    if (outcome === undefined) return running ? '… running' : 'incomplete';
     // The ✘ says it stopped; the reason need not say it again.
     if (!outcome.ok) return `✘ ${stoppedBecause(outcome)}`;
     // Unverified with an attacker on, a session completes only when the impostor served it.

@@ -40,6 +40,8 @@ export interface SessionSummary {
   readonly meta: TranscriptMeta;
   readonly outcome?: TranscriptOutcome;
   readonly complete: boolean;
+  /** For a session without its outcome: its transcript is still being written (IN_PROGRESS_MS), so it runs yet. */
+  readonly running?: boolean;
 }
 
 export class StoreError extends Error {
@@ -182,7 +184,8 @@ export async function listSessions(storeDir: string, onSkipped: (problem: string
     const path = join(storeDir, name);
     try {
       const { meta, outcome, complete } = await readTranscript(path);
-      summaries.push({ id: meta.id, path, meta, ...(outcome ? { outcome } : {}), complete });
+      const running = !complete && (await stat(path).then(({ mtimeMs }) => Date.now() - mtimeMs < IN_PROGRESS_MS, () => false));
+      summaries.push({ id: meta.id, path, meta, ...(outcome ? { outcome } : {}), complete, ...(running ? { running } : {}) });
     } catch (error) {
       onSkipped(error instanceof StoreError ? error.message : `${path}: cannot be read (${errorCode(error) ?? (error as Error).message})`);
     }

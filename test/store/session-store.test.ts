@@ -121,7 +121,8 @@ describe('a store with one transcript whose metadata is incomplete', () => {
     const skipped: string[] = [];
     const sessions = await listSessions(dir, (problem) => skipped.push(problem));
     expect(sessions.map((session) => session.id)).toEqual([good.id]);
-    expect(sessionLine(sessions[0]!).split(/ {2,}/)).toEqual(['2026-01-01 00:00:00', 'client', 'GET hello.txt', 'off', 'incomplete']);
+    // Written a moment ago and without its outcome, the good one may still be running.
+    expect(sessionLine(sessions[0]!).split(/ {2,}/)).toEqual(['2026-01-01 00:00:00', 'client', 'GET hello.txt', 'off', '… running']);
     expect(skipped).toEqual([
       `${join(dir, '20260101-000000001-client-abcdef.jsonl')}: the metadata has no "version"`,
       `${join(dir, '20260101-000000000-client-abcdef.jsonl')}: the metadata has no "mode"`,
@@ -144,6 +145,21 @@ describe('a store with one transcript whose metadata is incomplete', () => {
     const skipped: string[] = [];
     expect(await listSessions(dir, (problem) => skipped.push(problem))).toHaveLength(1);
     expect(skipped[0]).toBe(`${join(dir, '20260101-000000003-client-abcdef.jsonl')}: line 1 is not JSON`);
+  });
+});
+
+describe('a session without its outcome', () => {
+  it('is running while its transcript is being written, and incomplete once its writer is gone', async () => {
+    const writer = TranscriptWriter.open(dir, { kind: 'client', roles: ['client'], mode: 'off' }, new Date(NOW));
+    const [running] = await listSessions(dir);
+    expect([running!.running, sessionLine(running!)]).toEqual([true, expect.stringMatching(/ … running$/)]);
+    // A writer that stopped touching its file long ago crashed or was killed.
+    await utimes(writer.path, new Date(), new Date(Date.now() - IN_PROGRESS_MS - 1_000));
+    const [cut] = await listSessions(dir);
+    expect([cut!.running, sessionLine(cut!)]).toEqual([undefined, expect.stringMatching(/ incomplete$/)]);
+    writer.finish({ ok: true });
+    const [done] = await listSessions(dir);
+    expect([done!.complete, done!.running]).toEqual([true, undefined]);
   });
 });
 
