@@ -27,7 +27,7 @@ export async function runHistoryCommand(options: { readonly store: string }, out
   if (sessions.length === 0) output.say(`no${skipped.length > 0 ? ' readable' : ''} sessions in ${options.store}${skipped.length > 0 ? '' : ' yet'}`);
   else output.say(`  ${sessionHeading()}\n${sessions.map((session) => `  ${sessionLine(session)}\n    id ${session.id}`).join('\n')}`);
   for (const session of sessions) {
-    output.record({ type: 'session', meta: session.meta, complete: session.complete, ...(session.outcome ? { outcome: session.outcome } : {}) });
+    output.record({ type: 'session', meta: session.meta, complete: session.complete, ...(session.running ? { running: true } : {}), ...(session.outcome ? { outcome: session.outcome } : {}) });
   }
   return EXIT.ok;
 }

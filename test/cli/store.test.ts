@@ -124,6 +124,11 @@ describe('store/ from the command line', () => {
     expect([history.code, history.stderr]).toEqual([0, expect.stringContaining(`skipped ${bad}: the metadata has no "version"`)]);
     expect(history.stdout).toContain(`id ${good.id}`);
     expect(history.stderr).not.toMatch(/TypeError|at .*\.js:\d+/);
+    // Written a moment ago without its outcome, it may be running yet, and --json says so too.
+    expect(history.stdout).toMatch(/ … running\n/);
+    const json = await runCli(['history', '--store', store, '--json'], root);
+    const records = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string });
+    expect(records.filter((record) => record.type === 'session')).toEqual([expect.objectContaining({ complete: false, running: true })]);
     // "last" is the newest that can be read; the bad one, asked for by its id, says what is wrong.
     const last = await runCli(['replay', 'last', '--store', store], root);
     expect([last.code, last.stdout]).toEqual([0, expect.stringContaining(`replay of ${good.id}`)]);
