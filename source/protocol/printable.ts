@@ -50,6 +50,15 @@ export function quoted(text: string): string {
   return `"${printable(text)}"`;
 }
 
+/**
+ * A name as a list or a title shows it: bare when it reads as what it is, quoted
+ * (and printable) when it would not: empty, with spaces at either end that the eye
+ * does not see, or with characters that must be escaped.
+ */
+export function listedName(text: string): string {
+  return text !== '' && text.trim() === text && isPrintable(text) ? text : quoted(text);
+}
+
 /** True when `text` would print as it is. */
 export function isPrintable(text: string): boolean {
   for (const character of text) {

@@ -4,6 +4,7 @@
  * much, and how it ended. The columns are data, so a narrow list can leave some
  * out and keep the outcome readable.
  */
+import { listedName } from '../protocol/printable.js';
 import { formatBytes, formatDuration } from '../protocol/units.js';
 import { cellWidth, cutToCells } from '../text/cells.js';
 import type { SessionSummary } from './session-store.js';
@@ -27,7 +28,7 @@ const REQUEST: SessionColumn = {
   cell: ({ meta, outcome }) => {
     // A server's transcript learns the request only as the session goes: its outcome says it.
     const request = meta.request ?? outcome?.request;
-    return request ? (request.op === 'GET' ? `GET ${request.name ?? ''}` : 'LIST') : '';
+    return request ? (request.op === 'GET' ? `GET ${listedName(request.name ?? '')}` : 'LIST') : '';
   },
 };
 /** The request cut shorter, for a narrow list. */

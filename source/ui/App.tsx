@@ -10,6 +10,7 @@ import { useRef, useState } from 'react';
 import { HistoryList } from './HistoryList.js';
 import { type ReplayView, replayAction, seekReplay, startReplay } from './replay.js';
 import { MAX_REQUEST_NAME_BYTES } from '../protocol/client.js';
+import { listedName } from '../protocol/printable.js';
 import { type Role, stepsOf } from '../protocol/steps.js';
 import type { DashboardEngine } from './dashboard-engine.js';
 import { dashboardReducer, type DashboardState, type Focus, selectedWireEntry, visibleFiles } from './dashboard-state.js';
@@ -269,7 +270,7 @@ export function App({ engine }: AppProps) {
 function clientSubtitle(state: DashboardState): string {
   const request = state.session?.request;
   if (request === undefined) return '';
-  return request.op === 'GET' ? `GET ${request.name}` : 'LIST';
+  return request.op === 'GET' ? `GET ${listedName(request.name)}` : 'LIST';
 }
 
 function Tabs({ focus, wireCount }: { readonly focus: Focus; readonly wireCount: number }) {

@@ -3,6 +3,7 @@
  */
 import { Box, Text } from 'ink';
 import type { PublicFileEntry } from '../files/public-folder.js';
+import { listedName } from '../protocol/printable.js';
 import { formatBytes } from '../protocol/units.js';
 import { shortenMiddle } from '../text/cells.js';
 import { listWindow } from './list-window.js';
@@ -34,7 +35,7 @@ export function FilePicker({ files, missing, cursor, focused, filter, rows, widt
         const selected = index === cursor;
         return (
           <Text key={file.name} wrap="truncate-end" inverse={selected && focused} bold={selected}>
-            {`${selected ? '›' : ' '} ${size}  ${shortenMiddle(file.name, width - NAME_COLUMN)}`}
+            {`${selected ? '›' : ' '} ${size}  ${shortenMiddle(listedName(file.name), width - NAME_COLUMN)}`}
           </Text>
         );
       })}

@@ -5,6 +5,7 @@
  * so the list does not call them verified.
  */
 import { Box, Text } from 'ink';
+import { listedName } from '../protocol/printable.js';
 import { formatBytes } from '../protocol/units.js';
 import { cellWidth } from '../text/cells.js';
 import type { ReceivedView } from './dashboard-state.js';
@@ -31,7 +32,7 @@ export function ReceivedList({ entries, cursor, focused, rows, width, wholeDiges
   const selectedDigest = wholeDigest ? entries[cursor]?.sha256 : undefined;
   const { start, end } = listWindow(entries.length, cursor, rows - 1 - (selectedDigest === undefined ? 0 : 1));
   // As much of each digest as leaves the names room: all of it on a wide screen, to check against sha256sum.
-  const longestName = Math.min(NAME_ROOM, Math.max(0, ...entries.map((entry) => cellWidth(entry.name))));
+  const longestName = Math.min(NAME_ROOM, Math.max(0, ...entries.map((entry) => cellWidth(listedName(entry.name)))));
   const room = width - DIGEST_COLUMN - 2 - longestName;
   const whole = room >= DIGEST_HEX;
   // A cut digest ends in "…", which takes a column of its own.
@@ -48,7 +49,7 @@ export function ReceivedList({ entries, cursor, focused, rows, width, wholeDiges
         return (
           <Box key={entry.name} flexDirection="column">
             <Text wrap="truncate-end" inverse={selected && focused}>
-              {`${selected ? '›' : ' '} ${formatBytes(entry.size).padStart(9)}  ${digest(entry.sha256)}  ${entry.name}`}
+              {`${selected ? '›' : ' '} ${formatBytes(entry.size).padStart(9)}  ${digest(entry.sha256)}  ${listedName(entry.name)}`}
             </Text>
             {selected && selectedDigest !== undefined ? <Text wrap="truncate-end">{`  SHA-256 ${selectedDigest}`}</Text> : null}
           </Box>

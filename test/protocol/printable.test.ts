@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeAlert, ALERT_CODES } from '../../source/protocol/alerts.js';
 import { describeRecord } from '../../source/protocol/fields.js';
-import { isPrintable, printable, quoted } from '../../source/protocol/printable.js';
+import { isPrintable, listedName, printable, quoted } from '../../source/protocol/printable.js';
 
 /** What must never reach a terminal from the wire: controls, bidi controls, invisible and line-separating characters. */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u;
@@ -37,6 +37,18 @@ describe('printable', () => {
       }),
       { seed: 6, numRuns: 2_000 },
     );
+  });
+});
+
+describe('listedName', () => {
+  it('leaves a name that reads as what it is bare, and quotes one that would not', () => {
+    expect(listedName('notes.txt')).toBe('notes.txt');
+    expect(listedName('my notes.txt')).toBe('my notes.txt');
+    expect(listedName('日本語.txt')).toBe('日本語.txt');
+    expect(listedName('hello.txt ')).toBe('"hello.txt "');
+    expect(listedName(' hello.txt')).toBe('" hello.txt"');
+    expect(listedName('')).toBe('""');
+    expect(listedName('\u001b]0;owned\u0007.txt')).toBe('"\\u001b]0;owned\\u0007.txt"');
   });
 });
 

@@ -46,6 +46,21 @@ describe('sessionLine', () => {
   });
 });
 
+describe('the request column', () => {
+  const asking = (name: string): SessionSummary => {
+    const base = summary(true, {});
+    return { ...base, meta: { ...base.meta, request: { op: 'GET', name } } };
+  };
+
+  it('quotes a name whose spaces at either end would not show, and escapes what a terminal would obey', () => {
+    expect(sessionLine(asking('hello.txt ')).split(/ {2,}/)[2]).toBe('GET "hello.txt "');
+    // A server's transcript keeps the name a client sent, which may carry an escape sequence.
+    const line = sessionLine(asking('\u001b[2Jx'));
+    expect(line).not.toContain('\u001b');
+    expect(line).toContain('GET "\\u001b[2Jx"');
+  });
+});
+
 describe('a relay session', () => {
   const relay = (mode: string, outcome: Partial<TranscriptOutcome>): SessionSummary => {
     const base = summary(undefined, outcome);

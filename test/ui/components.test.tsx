@@ -337,6 +337,11 @@ describe('FilePicker', () => {
     expect(row).toMatch(/^› {6}10 B {2}docs\/a-file-n.*….*-report\.pdf$/);
   });
 
+  it('quotes a name with a space at its end, which would not show', () => {
+    const rows = lines(frameOf(<FilePicker files={[{ name: 'hello.txt ', size: 5 }, { name: 'hello.txt', size: 254 }]} cursor={0} focused filter="" rows={10} width={80} />));
+    expect(rows.slice(1)).toEqual(['›       5 B  "hello.txt "', '      254 B  hello.txt']);
+  });
+
   it('cuts a name in Chinese or Japanese by the cells it takes, two a character, so it keeps its extension', () => {
     const name = `資料/${'東京の夜景'.repeat(8)}-報告書.pdf`;
     const [, row] = lines(frameOf(<FilePicker files={[{ name, size: 10 }]} cursor={0} focused filter="" rows={10} width={50} />));
