@@ -6,6 +6,7 @@
  * each record before it leaves until the user sends it, with the protocol's clock
  * stopped meanwhile so that no timeout runs out while a class discusses a message.
  */
+import { stat } from 'node:fs/promises';
 import { ATTACK_MODE_INFO, type AttackMode } from '../attacker/modes.js';
 import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
 import { certificateFingerprint } from '../crypto/certificate.js';
@@ -78,6 +79,8 @@ export class DashboardEngine {
   readonly #clock = new PausableClock();
   readonly #held: HeldRecord[] = [];
   readonly #digests = new Map<string, string>();
+  /** The files this dashboard saved from a server it did not verify, by receivedKey as saved. */
+  readonly #unverified = new Set<string>();
   #settings: Settings;
   #server: TlsTuiServer | undefined;
   #relay: AttackerRelay | undefined;
@@ -202,6 +205,10 @@ export class DashboardEngine {
         onConnected: (local) => this.#transcript?.connection(local, this.serverAddress),
       });
       result = { ok: outcome.ok, text: describeResult(request, outcome, mode, verify) };
+      if (outcome.ok && !verify && outcome.savedPath !== undefined && request.op === 'GET') {
+        const saved = await stat(outcome.savedPath).catch(() => undefined);
+        if (saved !== undefined) this.#unverified.add(receivedKey(request.name, saved.size, saved.mtime.getTime()));
+      }
     } catch (error) {
       result = { ok: false, text: `stopped: ${(error as Error).message}` };
     } finally {
@@ -226,13 +233,13 @@ export class DashboardEngine {
     const entries = await listReceivedFiles(this.#options.receivedDir).catch(() => []);
     const views: ReceivedView[] = [];
     for (const entry of entries) {
-      const key = `${entry.name}\0${entry.size}\0${entry.modified.getTime()}`;
+      const key = receivedKey(entry.name, entry.size, entry.modified.getTime());
       let sha256 = this.#digests.get(key);
       if (sha256 === undefined) {
         sha256 = await fileSha256(`${this.#options.receivedDir}/${entry.name}`).catch(() => undefined);
         if (sha256 !== undefined) this.#digests.set(key, sha256);
       }
-      views.push({ name: entry.name, size: entry.size, ...(sha256 ? { sha256 } : {}) });
+      views.push({ name: entry.name, size: entry.size, ...(sha256 ? { sha256 } : {}), ...(this.#unverified.has(key) ? { unverified: true } : {}) });
     }
     this.#emitFolder({ type: 'received', entries: views }, onlyIfChanged);
   }
@@ -339,6 +346,11 @@ export class DashboardEngine {
     if (event.type === 'peer') this.#transcript?.record(event.event, event.at);
     for (const listener of this.#listeners) listener(event);
   }
+}
+
+/** A received file as it stands: a file replaced since (a later fetch, another program) has another key. */
+function receivedKey(name: string, size: number, modifiedMs: number): string {
+  return `${name}\0${size}\0${modifiedMs}`;
 }
 
 /** The result of a session in one line: "notes.txt received, 1.2 MB, signature valid" or "stopped: unknown_ca: …". */

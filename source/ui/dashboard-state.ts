@@ -72,6 +72,8 @@ export interface ReceivedView {
   readonly name: string;
   readonly size: number;
   readonly sha256?: string;
+  /** Saved by this dashboard from a server it did not verify: whoever sent it, it passed as the server's. */
+  readonly unverified?: true;
 }
 
 export interface SessionView {

@@ -364,6 +364,29 @@ describe('the engine in step mode', () => {
   });
 });
 
+describe('the engine and received/', () => {
+  it('marks a file saved with verification off until a verified fetch replaces it', async () => {
+    const { engine } = harness!;
+    const listings: EngineEvent[] = [];
+    const unsubscribe = engine.subscribe((event) => {
+      if (event.type === 'received') listings.push(event);
+    });
+    const alpha = () => {
+      const last = listings.at(-1);
+      return last?.type === 'received' ? last.entries.find((entry) => entry.name === 'alpha.txt') : undefined;
+    };
+    engine.setVerify(false);
+    await engine.fetch({ op: 'GET', name: 'alpha.txt' });
+    expect(alpha()).toMatchObject({ name: 'alpha.txt', unverified: true });
+    engine.setVerify(true);
+    // A later write has a later modification time, even on a coarse clock.
+    await sleep(20);
+    await engine.fetch({ op: 'GET', name: 'alpha.txt' });
+    expect(alpha()).toEqual({ name: 'alpha.txt', size: ALPHA.length, sha256: expect.any(String) });
+    unsubscribe();
+  });
+});
+
 describe('PausableClock', () => {
   afterEach(() => {
     vi.restoreAllMocks();

@@ -388,6 +388,16 @@ describe('ReceivedList', () => {
     expect(middle.slice(1).map((row) => [...row].length)).toEqual([60, 58]);
   });
 
+  it('marks a file saved with verification off, and says what the mark means', () => {
+    const entries = [{ name: 'hello.txt', size: 385, sha256: 'ab'.repeat(32), unverified: true as const }, { name: 'notes.txt', size: 5_000, sha256: 'cd'.repeat(32) }];
+    const rows = lines(frameOf(<ReceivedList entries={entries} cursor={0} focused rows={10} width={80} />));
+    expect(rows[0]).toBe('received/: 2 files  ⚠ unverified: saved with verification off, sender unknown');
+    expect(rows[1]).toMatch(/ hello\.txt {2}⚠ unverified$/);
+    expect(rows[2]).toMatch(/ notes\.txt$/);
+    expect(rows.every((row) => stringWidth(row) <= 80)).toBe(true);
+    expect(lines(frameOf(<ReceivedList entries={entries.slice(1)} cursor={0} focused rows={10} width={80} />))[0]).toBe('received/: 1 file');
+  });
+
   it('leaves a name in Chinese or Japanese the cells it takes, so the digest is cut and the name is whole', () => {
     const entries = [{ name: '報告書.pdf', size: 5_000, sha256: '0123456789abcdef'.repeat(4) }];
     const [, row] = lines(frameOf(<ReceivedList entries={entries} cursor={0} focused rows={10} width={60} />));
