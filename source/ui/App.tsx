@@ -8,7 +8,7 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import { useRef, useState } from 'react';
 import { HistoryList } from './HistoryList.js';
-import { type ReplayView, replayAction, seekReplay, startReplay } from './replay.js';
+import { type ReplayView, replayAction, replayNow, seekReplay, startReplay } from './replay.js';
 import { MAX_REQUEST_NAME_BYTES } from '../protocol/client.js';
 import { listedName } from '../protocol/printable.js';
 import { type Role, stepsOf } from '../protocol/steps.js';
@@ -43,7 +43,7 @@ export function App({ engine }: AppProps) {
   const [state, dispatch] = useDashboard(engine);
   const { columns, rows } = useTerminalSize();
   const busy = state.running || Object.values(state.client.steps).some((step) => step.status === 'active');
-  const { frame, now } = useTicker(busy);
+  const { frame } = useTicker(busy);
   const [typed, setTyped] = useState('');
   const prompting = state.overlay === 'filter' || state.overlay === 'request';
 
@@ -181,6 +181,8 @@ export function App({ engine }: AppProps) {
   }
 
   const shown = replay?.state ?? state;
+  // The protocol's clock, as the peer events are stamped: a transfer's rate leaves out step mode's pauses.
+  const now = replay ? replayNow(replay) : engine.now();
   const attackLine = shown.session && shown.session.mode !== 'off' ? shown.attackNotes.at(-1) : undefined;
   const footer = footerKeys(shown.focus, prompting ? state.overlay : shown.overlay, { replaying: replay !== undefined, stepMode: shown.settings.stepMode });
   const layout = screenLayout({ columns, rows, footer, client: shown.client, server: shown.server, resultText: resultText(shown).text, attackLine: attackLine !== undefined });

@@ -124,6 +124,14 @@ export class DashboardEngine {
     return this.#running;
   }
 
+  /**
+   * The protocol's clock, which stands still while step mode holds a record: the time
+   * peer events are stamped with, so a transfer's rate leaves out the class's pauses.
+   */
+  now(): number {
+    return this.#clock.now();
+  }
+
   get serverAddress(): string {
     const address = this.#server?.address;
     return address ? `${address.host}:${address.port}` : '';
@@ -201,7 +209,7 @@ export class DashboardEngine {
         verifyServerCertificate: verify,
         createCtrStream: ctrStreamFactory(this.#options.aes ?? 'aes-js'),
         socket: { clock: this.#clock.now, gate: this.#gate },
-        onEvent: (event) => this.#emit({ type: 'peer', event, at: Date.now() }),
+        onEvent: (event) => this.#emit({ type: 'peer', event, at: this.#clock.now() }),
         onConnected: (local) => this.#transcript?.connection(local, this.serverAddress),
       });
       result = { ok: outcome.ok, text: describeResult(request, outcome, mode, verify) };
@@ -289,7 +297,7 @@ export class DashboardEngine {
         if (this.#running && this.#serverSession === undefined) this.#serverSession = session.id;
       },
       onEvent: (session, event) => {
-        if (session.id === this.#serverSession) this.#emit({ type: 'peer', event, at: Date.now() });
+        if (session.id === this.#serverSession) this.#emit({ type: 'peer', event, at: this.#clock.now() });
       },
     });
   }
@@ -305,7 +313,7 @@ export class DashboardEngine {
         if (this.#running && this.#relaySession === undefined) this.#relaySession = session.id;
       },
       onEvent: (session, event) => {
-        if (session.id === this.#relaySession) this.#emit({ type: 'peer', event, at: Date.now() });
+        if (session.id === this.#relaySession) this.#emit({ type: 'peer', event, at: this.#clock.now() });
       },
     });
     this.#relay.mode = mode;

@@ -98,6 +98,16 @@ export function seekReplay(view: ReplayView, position: number): ReplayView {
   return { ...view, position: clamped, state: { ...state, cursor: { ...state.cursor, wire }, overlay: state.overlay === 'inspector' && state.wire.length === 0 ? 'none' : state.overlay } };
 }
 
+/** The time on the replayed screen: when its last event happened, as the session's own clock read then. */
+export function replayNow(view: ReplayView): number {
+  for (let index = view.position - 1; index >= 0; index -= 1) {
+    const event = view.events[index]!;
+    if (event.type === 'peer') return event.at;
+    if (event.type === 'session-start') return event.session.startedAt;
+  }
+  return 0;
+}
+
 /** A key's action on the replayed screen. */
 export function replayAction(view: ReplayView, action: Action): ReplayView {
   return { ...view, state: dashboardReducer(view.state, action) };

@@ -59,13 +59,13 @@ export function useTerminalSize(): { readonly columns: number; readonly rows: nu
   return size;
 }
 
-/** A frame counter and the time, advancing while `active`: the spinner turns and rates update. */
-export function useTicker(active: boolean): { readonly frame: number; readonly now: number } {
-  const [tick, setTick] = useState({ frame: 0, now: Date.now() });
+/** A frame counter, advancing while `active`: each tick redraws, so the spinner turns and rates update. */
+export function useTicker(active: boolean): { readonly frame: number } {
+  const [frame, setFrame] = useState(0);
   useEffect(() => {
     if (!active) return undefined;
-    const timer = setInterval(() => setTick((previous) => ({ frame: previous.frame + 1, now: Date.now() })), TICK_MS);
+    const timer = setInterval(() => setFrame((previous) => previous + 1), TICK_MS);
     return () => clearInterval(timer);
   }, [active]);
-  return tick;
+  return { frame };
 }

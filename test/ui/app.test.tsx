@@ -364,6 +364,31 @@ describe('the engine in step mode', () => {
   });
 });
 
+describe('the engine\'s clock', () => {
+  it('stamps peer events with the protocol clock, which stands still while step mode holds a record', async () => {
+    const { engine } = harness!;
+    const stamps: number[] = [];
+    let holds = 0;
+    const unsubscribe = engine.subscribe((event) => {
+      if (event.type === 'peer') stamps.push(event.at);
+      // A person who looks at each record for 50 ms before pressing space.
+      if (event.type === 'held') {
+        holds += 1;
+        setTimeout(() => engine.sendNext(), 50);
+      }
+    });
+    engine.setStepMode(true);
+    const started = Date.now();
+    await engine.fetch({ op: 'GET', name: 'beta.txt' });
+    const wall = Date.now() - started;
+    unsubscribe();
+    expect(holds).toBeGreaterThan(10);
+    // The holds took at least 50 ms each of the wall clock, and none of the protocol's: a transfer's rate leaves them out.
+    expect(stamps.at(-1)! - stamps[0]!).toBeLessThan(wall - holds * 40);
+    expect(engine.now()).toBeLessThan(Date.now() - holds * 40);
+  });
+});
+
 describe('the engine and received/', () => {
   it('marks a file saved with verification off until a verified fetch replaces it', async () => {
     const { engine } = harness!;

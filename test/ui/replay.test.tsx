@@ -17,7 +17,7 @@ import { TranscriptWriter } from '../../source/store/transcript.js';
 import { App } from '../../source/ui/App.js';
 import { DashboardEngine } from '../../source/ui/dashboard-engine.js';
 import { initialState } from '../../source/ui/dashboard-state.js';
-import { replayAction, replayEvents, seekReplay, startReplay } from '../../source/ui/replay.js';
+import { replayAction, replayEvents, replayNow, seekReplay, startReplay } from '../../source/ui/replay.js';
 import { NOW, testPki } from '../support/identities.js';
 import { fileOf, pairSession, stateAfter, trioSession } from './session-events.js';
 
@@ -115,6 +115,17 @@ describe('replay', () => {
     expect(hexTop).toBeGreaterThan(0);
     view = seekReplay(view, 21);
     expect([view.state.overlay, view.state.hexTop]).toEqual(['inspector', hexTop]);
+  });
+
+  it('keeps its clock at the replayed moment, so a transfer\'s rate is the rate it had then', async () => {
+    const { transcript } = await storedSession();
+    const events = replayEvents(transcript);
+    for (const position of [1, 20, events.length]) {
+      const view = seekReplay(startReplay(transcript, initialState()), position);
+      const lastPeer = events.slice(0, position).findLast((event) => event.type === 'peer');
+      expect(replayNow(view)).toBe(lastPeer?.type === 'peer' ? lastPeer.at : Date.parse(transcript.meta.startedAt));
+    }
+    expect(replayNow(seekReplay(startReplay(transcript, initialState()), 20))).toBeLessThan(Date.now() - 60_000);
   });
 
   it('keeps the focus and cursors across steps', async () => {
