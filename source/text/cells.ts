@@ -19,17 +19,19 @@ export function graphemes(text: string): string[] {
   return Array.from(GRAPHEMES.segment(text), ({ segment }) => segment);
 }
 
+/** How many of `parts`, from the first, fit in `cells` terminal cells. */
+export function fittingCount(parts: readonly string[], cells: number): number {
+  let used = 0;
+  for (const [index, part] of parts.entries()) {
+    used += stringWidth(part);
+    if (used > cells) return index;
+  }
+  return parts.length;
+}
+
 /** The longest run of `parts`, taken in order, that fits in `cells`. */
 function fitting(parts: readonly string[], cells: number): string[] {
-  const kept: string[] = [];
-  let used = 0;
-  for (const part of parts) {
-    const width = stringWidth(part);
-    if (used + width > cells) break;
-    kept.push(part);
-    used += width;
-  }
-  return kept;
+  return parts.slice(0, fittingCount(parts, cells));
 }
 
 /** As much of the start of `text` as fits in `cells`. */

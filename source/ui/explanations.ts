@@ -106,9 +106,9 @@ const SERVER: Readonly<Record<string, Explanation>> = {
     realTls: 'The same Finished exchange.',
   },
   'resolve-request': {
-    does: 'Checks the request record\'s MAC, decrypts it, and looks the name up inside public/ only: no "..", no absolute paths, no symbolic links leading out.',
+    does: 'Checks the MAC of the request record, decrypts it, and looks the name up inside public/ only: no "..", no absolute paths, no symbolic links leading out.',
     protects: 'A request changed on the way: one flipped bit fails the MAC (bad_record_mac) before anything is decrypted. And path traversal: tls_py joined the name to its folder, so ../ could read any file on the server.',
-    realTls: 'The MAC is the record layer\'s, on every record (an AEAD tag in TLS 1.3). Confining names is outside TLS: web servers keep request paths inside their document root the same way.',
+    realTls: "The MAC is the record layer's, on every record (an AEAD tag in TLS 1.3). Confining names is outside TLS: web servers keep request paths inside their document root the same way.",
   },
   stream: {
     does: 'Reads the file in pieces and sends it in encrypted FILE_DATA records of up to 16 KiB.',

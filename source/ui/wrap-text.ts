@@ -6,7 +6,7 @@
  * cells, so a line of Chinese or Japanese, two cells a character, is not cut by
  * the terminal where the dashboard thought it fitted.
  */
-import { cellWidth, graphemes } from '../text/cells.js';
+import { cellWidth, fittingCount, graphemes } from '../text/cells.js';
 
 export interface WrapWidths {
   /** Columns of the first line. */
@@ -41,16 +41,6 @@ export function wrapText(text: string, widths: WrapWidths | number, maxLines = N
     while (left[0] === ' ') left.shift();
   }
   return lines;
-}
-
-/** How many of `parts`, from the first, fit in `cells` terminal cells. */
-function fittingCount(parts: readonly string[], cells: number): number {
-  let used = 0;
-  for (const [index, part] of parts.entries()) {
-    used += cellWidth(part);
-    if (used > cells) return index;
-  }
-  return parts.length;
 }
 
 /** The cells of the word that starts at `start`, up to the next space. */
