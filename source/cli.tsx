@@ -233,12 +233,17 @@ A client run with --insecure does not verify certificates: then the impersonatio
  * A reader that stops early (`tls-tui history | head`) closes the pipe: a headless
  * command still runs to its end and exits with its own code, and what it would have
  * printed after that is dropped, as with any Unix tool, instead of an EPIPE stack
- * trace. (The dashboard handles its terminal going away itself.)
+ * trace. Any other failure to write (a full disk under a redirected log) is said
+ * once on stderr and the command goes on: a server stops for no log. (The dashboard
+ * handles its terminal going away itself.)
  */
 function outliveEarlyReaders(): void {
+  let told = false;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
+      if (error.code === 'EPIPE' || told || stream === process.stderr) return;
+      told = true;
+      process.stderr.write(`tls-tui: cannot write to standard output (${error.code ?? error.message}): its lines are lost from here on, and the command goes on\n`);
     });
   }
 }
