@@ -10,7 +10,8 @@
 import { constants } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { type GuardedFolder, overlappingFolder, realPathToBe } from './guarded-folders.js';
 import { checkName, NameRefusal } from './names.js';
 import { collectRegularFiles, errorCode, isInsideFolder, refusalOfResolvedName } from './folder-tree.js';
 
@@ -32,21 +33,6 @@ export interface OpenedPublicFile {
 // Windows has neither flag, and no FIFOs to hang on.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
-/** What a folder beside the public one holds, for the problem that names it. */
-export interface GuardedFolder {
-  readonly path: string;
-  /** "the keystore (its private keys)" */
-  readonly holds: string;
-}
-
-/** The folders no public folder may overlap: the keystore's and the store's. */
-export function guardedFolders(keystore: string, store: string): GuardedFolder[] {
-  return [
-    { path: keystore, holds: 'the keystore (its private keys)' },
-    { path: store, holds: 'the store (its transcripts hold session keys)' },
-  ];
-}
-
 /**
  * Why `publicDir` cannot be served, if it cannot: it is not a folder, or it overlaps
  * a folder whose files must never be sent (the keystore's private keys, the store's
@@ -55,25 +41,11 @@ export function guardedFolders(keystore: string, store: string): GuardedFolder[]
 export async function publicFolderProblem(publicDir: string, guarded: readonly GuardedFolder[], { mustExist = true } = {}): Promise<string | undefined> {
   // Folders not made yet are compared where they will be: the keystore made on first run
   // inside a public folder made later would be served as surely as one there now.
-  const real = await realPathToBe(publicDir);
-  const stats = await lstat(real).catch(() => undefined);
+  const stats = await lstat(await realPathToBe(publicDir)).catch(() => undefined);
   if (mustExist && !stats?.isDirectory()) return `the public folder ${publicDir} does not exist or is not a folder`;
-  for (const { path, holds } of guarded) {
-    const other = await realPathToBe(path);
-    if (other === real || isInsideFolder(real, other) || isInsideFolder(other, real)) {
-      return `the public folder ${publicDir} overlaps ${holds} at ${path}: the server would hand those files to any client. Serve a folder of its own (--public DIR).`;
-    }
-  }
-  return undefined;
-}
-
-/** The real path `path` has, or will have once made: its nearest existing folder resolved, the rest added. */
-async function realPathToBe(path: string): Promise<string> {
-  const absolute = resolve(path);
-  const real = await realpath(absolute).catch(() => undefined);
-  if (real !== undefined) return real;
-  const parent = dirname(absolute);
-  return parent === absolute ? absolute : join(await realPathToBe(parent), basename(absolute));
+  const overlap = await overlappingFolder(publicDir, guarded);
+  if (overlap === undefined) return undefined;
+  return `the public folder ${publicDir} overlaps ${overlap.holds} at ${overlap.path}: the server would hand those files to any client. Serve a folder of its own (--public DIR).`;
 }
 
 /** Every regular file a client may ask for, sorted by name. */

@@ -4,7 +4,8 @@
  * The quickest way to see the handshake without a second terminal.
  */
 import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
-import { guardedFolders, listPublicFiles, publicFolderProblem } from '../files/public-folder.js';
+import { guardedFolders } from '../files/guarded-folders.js';
+import { listPublicFiles, publicFolderProblem } from '../files/public-folder.js';
 import { runClientSession } from '../net/client.js';
 import { TlsTuiServer } from '../net/server.js';
 import { describeAlert } from '../protocol/alerts.js';

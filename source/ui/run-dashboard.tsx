@@ -7,7 +7,8 @@
  */
 import { type Instance, render } from 'ink';
 import type { AesImplementation } from '../crypto/aes-ctr.js';
-import { guardedFolders, publicFolderProblem } from '../files/public-folder.js';
+import { guardedFolders } from '../files/guarded-folders.js';
+import { publicFolderProblem } from '../files/public-folder.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { loadKeystore } from '../headless/load-keystore.js';
 import { keystoreWarnings } from '../keystore/warnings.js';

@@ -3,8 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, open, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { guardedFolders } from '../../source/files/guarded-folders.js';
 import { NameRefusal } from '../../source/files/names.js';
-import { guardedFolders, listPublicFiles, openPublicFile, type OpenedPublicFile, publicFolderProblem } from '../../source/files/public-folder.js';
+import { listPublicFiles, openPublicFile, type OpenedPublicFile, publicFolderProblem } from '../../source/files/public-folder.js';
 
 // Every open() goes through this spy, so a test can prove which files were opened.
 vi.mock('node:fs/promises', async (importOriginal) => {
