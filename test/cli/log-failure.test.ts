@@ -57,7 +57,7 @@ describe('a server whose stdout is a full disk', () => {
       stdio: ['ignore', full.fd, 'pipe'],
     });
     let stderr = '';
-    server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    server.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => server.on('close', resolve));
     try {
       await listening(port);
