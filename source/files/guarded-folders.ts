@@ -35,6 +35,17 @@ export async function overlappingFolder(folder: string, guarded: readonly Guarde
   return undefined;
 }
 
+/**
+ * Why files cannot be received into `receivedDir`, if they cannot: it overlaps the
+ * keystore or the store, where a server's file would replace a CA certificate or a
+ * key (a `--received .` run in the folder that holds `keystore/`, say).
+ */
+export async function receivedFolderProblem(receivedDir: string, guarded: readonly GuardedFolder[]): Promise<string | undefined> {
+  const overlap = await overlappingFolder(receivedDir, guarded);
+  if (overlap === undefined) return undefined;
+  return `the received folder ${receivedDir} overlaps ${overlap.holds} at ${overlap.path}: a server's file could replace one of them. Save to a folder of its own (--received DIR).`;
+}
+
 /** The real path `path` has, or will have once made: its nearest existing folder resolved, the rest added. */
 export async function realPathToBe(path: string): Promise<string> {
   const absolute = resolve(path);

@@ -9,6 +9,7 @@ import type { ClientRequest } from '../protocol/client.js';
 import { printable, quoted } from '../protocol/printable.js';
 import { formatBytes, formatCount } from '../protocol/units.js';
 import { runClientSession } from '../net/client.js';
+import { guardedFolders, receivedFolderProblem } from '../files/guarded-folders.js';
 import { ReceivedFile } from '../files/received-file.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
@@ -35,11 +36,12 @@ const UNAUTHENTICATED = 'the server certificate was not verified (--insecure), s
 export async function runClientCommand(options: ClientCommandOptions, output: CommandOutput): Promise<number> {
   const keystore = await loadKeystore(options.keystore, output, { uses: 'client' });
   if (keystore === undefined) return EXIT.local;
-  // A received folder that cannot be made or written is found now, not after the handshake and the request.
+  // A received folder that cannot be made or written, or must not be, is found now, not after the handshake.
   if (options.request.op === 'GET') {
-    const problem = await ReceivedFile.checkFolder(options.received).then(() => undefined, (error: Error) => error.message);
+    const overlap = await receivedFolderProblem(options.received, guardedFolders(options.keystore, options.store.dir));
+    const problem = overlap ?? (await ReceivedFile.checkFolder(options.received).then(() => undefined, (error: Error) => `the received folder ${options.received}: ${error.message}`));
     if (problem !== undefined) {
-      output.problem(`the received folder ${options.received}: ${problem}`);
+      output.problem(problem);
       return EXIT.local;
     }
   }

@@ -4,7 +4,7 @@
  * The quickest way to see the handshake without a second terminal.
  */
 import { type AesImplementation, ctrStreamFactory } from '../crypto/aes-ctr.js';
-import { guardedFolders } from '../files/guarded-folders.js';
+import { guardedFolders, receivedFolderProblem } from '../files/guarded-folders.js';
 import { listPublicFiles, publicFolderProblem } from '../files/public-folder.js';
 import { runClientSession } from '../net/client.js';
 import { TlsTuiServer } from '../net/server.js';
@@ -26,7 +26,8 @@ export interface DemoCommandOptions {
 }
 
 export async function runDemoCommand(options: DemoCommandOptions, output: CommandOutput): Promise<number> {
-  const problem = await publicFolderProblem(options.public, guardedFolders(options.keystore, options.store.dir));
+  const guarded = guardedFolders(options.keystore, options.store.dir);
+  const problem = (await publicFolderProblem(options.public, guarded)) ?? (await receivedFolderProblem(options.received, guarded));
   if (problem !== undefined) {
     output.problem(problem);
     return EXIT.local;

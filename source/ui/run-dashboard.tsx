@@ -7,7 +7,7 @@
  */
 import { type Instance, render } from 'ink';
 import type { AesImplementation } from '../crypto/aes-ctr.js';
-import { guardedFolders } from '../files/guarded-folders.js';
+import { guardedFolders, receivedFolderProblem } from '../files/guarded-folders.js';
 import { publicFolderProblem } from '../files/public-folder.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { loadKeystore } from '../headless/load-keystore.js';
@@ -52,7 +52,8 @@ export async function runDashboard(options: DashboardOptions, output: CommandOut
     return EXIT.usage;
   }
   // A public folder not there yet is the picker's to report: the dashboard runs without one.
-  const problem = await publicFolderProblem(options.public, guardedFolders(options.keystore, options.store.dir), { mustExist: false });
+  const guarded = guardedFolders(options.keystore, options.store.dir);
+  const problem = (await publicFolderProblem(options.public, guarded, { mustExist: false })) ?? (await receivedFolderProblem(options.received, guarded));
   if (problem !== undefined) {
     output.problem(problem);
     return EXIT.local;

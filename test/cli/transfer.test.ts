@@ -171,6 +171,21 @@ describe('tls-tui client against tls-tui server', () => {
     }
   }, 60_000);
 
+  it('refuses to receive into a folder that holds the keystore or the store, or lies inside one, before connecting', async () => {
+    const cases: readonly (readonly [string[], string])[] = [
+      [['--received', '.', '--keystore', 'keystore'], 'overlaps the keystore (its private keys)'],
+      [['--received', 'keystore/ca', '--keystore', 'keystore'], 'overlaps the keystore (its private keys)'],
+      [['--received', 'store/saved', '--keystore', 'keystore', '--store', 'store'], 'overlaps the store (its transcripts hold session keys)'],
+    ];
+    for (const [flags, problem] of cases) {
+      const client = await runCli(['client', '--port', String(server.port), '--file', 'keystore/ca/ca.cert', ...flags], root);
+      expect([...flags, client.code, client.stderr]).toEqual([...flags, 4, expect.stringContaining(problem)]);
+      expect(client.stdout).not.toContain('Connect');
+      const demo = await runCli(['demo', '--public', 'public', ...flags], root);
+      expect([...flags, demo.code, demo.stderr]).toEqual([...flags, 4, expect.stringContaining(problem)]);
+    }
+  }, 60_000);
+
   it('the server printed every session and is still listening', () => {
     expect(server.output()).toMatch(/\[#1\] session complete/);
     expect(server.output()).toMatch(/session failed: access_denied/);
