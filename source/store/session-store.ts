@@ -1,26 +1,17 @@
 /**
  * The store folder as a whole: reading a transcript back (a torn last line, left
  * by a crash or read mid-write, marks the session incomplete rather than failing;
- * a metadata or outcome line without the fields its readers use is refused here,
- * so that none of them meets it), listing sessions newest first, finding one by id
- * or prefix, and keeping only the N changed last, but never one still being written.
+ * a line without the fields its readers use is refused, see transcript-checks.ts),
+ * listing sessions newest first, finding one by id or prefix, and keeping only the
+ * N changed last, but never one still being written.
  */
 import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ALERT_LEVEL } from '../protocol/alerts.js';
-import type { AttackEvent, PeerEvent } from '../protocol/events.js';
 import { errorCode } from '../files/folder-tree.js';
 import { bytesReviver } from './json-bytes.js';
-import {
-  TOUCH_INTERVAL_MS,
-  TRANSCRIPT_EXTENSION,
-  TRANSCRIPT_KINDS,
-  type TranscriptConnection,
-  type TranscriptKind,
-  type TranscriptLine,
-  type TranscriptMeta,
-  type TranscriptOutcome,
-} from './transcript.js';
+import { StoreError } from './store-error.js';
+import { connectionOf, eventLineOf, metaOf, outcomeOf } from './transcript-checks.js';
+import { TOUCH_INTERVAL_MS, TRANSCRIPT_EXTENSION, type TranscriptConnection, type TranscriptLine, type TranscriptMeta, type TranscriptOutcome } from './transcript.js';
 
 export const DEFAULT_KEEP = 200;
 
@@ -44,82 +35,7 @@ export interface SessionSummary {
   readonly running?: boolean;
 }
 
-export class StoreError extends Error {
-  override readonly name = 'StoreError';
-}
-
-/** What one field of a metadata or outcome line must be, in words for an error, and whether it may be left out. */
-interface LineField {
-  readonly expected: string;
-  readonly valid: (value: unknown) => boolean;
-  readonly optional?: true;
-}
-
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function isRequest(value: unknown): boolean {
-  if (!isObject(value)) return false;
-  const { op, name } = value;
-  return (op === 'GET' || op === 'LIST') && (name === undefined || isString(name));
-}
-
-function isAlert(value: unknown): boolean {
-  if (!isObject(value)) return false;
-  const { level, description, reason } = value;
-  return Object.hasOwn(ALERT_LEVEL, level as string) && Number.isInteger(description) && isString(reason);
-}
-
-const REQUEST: LineField = { expected: '{"op": "GET" or "LIST", "name": a string}', valid: isRequest, optional: true };
-const COUNTS: LineField = { expected: 'an object of numbers of 0 or more', valid: (value) => isObject(value) && Object.values(value).every(isCount) };
-
-/** Every field of TranscriptMeta but its type, as history, replay and export read it. */
-const META_FIELDS: Readonly<Record<Exclude<keyof TranscriptMeta, 'type'>, LineField>> = {
-  id: { expected: 'a string', valid: isString },
-  version: { expected: 'a string', valid: isString },
-  startedAt: { expected: 'a date and time', valid: (value) => isString(value) && !Number.isNaN(Date.parse(value)) },
-  kind: { expected: `one of ${TRANSCRIPT_KINDS.join(', ')}`, valid: (value) => TRANSCRIPT_KINDS.includes(value as TranscriptKind) },
-  roles: { expected: 'a list of strings', valid: (value) => Array.isArray(value) && value.every(isString) },
-  mode: { expected: 'a string', valid: isString },
-  client: { expected: 'a string', valid: isString, optional: true },
-  server: { expected: 'a string', valid: isString, optional: true },
-  request: REQUEST,
-  verify: { expected: 'true or false', valid: isBoolean, optional: true },
-};
-
-/** Every field of TranscriptOutcome but its type, as history's columns, replay's last line and export's pcap read it. */
-const OUTCOME_FIELDS: Readonly<Record<Exclude<keyof TranscriptOutcome, 'type'>, LineField>> = {
-  ok: { expected: 'true or false', valid: isBoolean },
-  alert: { expected: '{"level": "warning" or "fatal", "description": a whole number, "reason": a string}', valid: isAlert, optional: true },
-  reason: { expected: 'a string', valid: isString, optional: true },
-  durationMs: { expected: 'a number of 0 or more', valid: isCount },
-  bytes: { expected: 'a number of 0 or more', valid: isCount },
-  request: REQUEST,
-  omitted: COUNTS,
-  streams: COUNTS,
-};
-
-/**
- * The line as a metadata or outcome line (`what` names which, for the error), or an
- * error naming the file and the first field missing or of the wrong type.
- */
-function checkedLine<T>(path: string, what: 'metadata' | 'outcome', value: object, fields: Readonly<Record<string, LineField>>): T {
-  for (const [name, field] of Object.entries(fields)) {
-    const given = (value as Record<string, unknown>)[name];
-    if (given === undefined && field.optional) continue;
-    if (given === undefined) throw new StoreError(`${path}: the ${what} has no "${name}"`);
-    if (!field.valid(given)) throw new StoreError(`${path}: the ${what}'s "${name}" is ${JSON.stringify(given).slice(0, 40)}, not ${field.expected}`);
-  }
-  return value as T;
-}
-
-/** The first line as metadata, or an error naming the file and what is wrong with it. */
-function metaOf(path: string, value: unknown): TranscriptMeta {
-  if (!isObject(value) || value.type !== 'meta') throw new StoreError(`${path}: the first line is not a transcript's metadata`);
-  return checkedLine<TranscriptMeta>(path, 'metadata', value, META_FIELDS);
-}
+export { StoreError };
 
 /**
  * Parses a transcript's text; only the metadata line is required. It and the outcome
@@ -147,14 +63,11 @@ export function parseTranscript(path: string, text: string): Transcript {
     }
     // A later line that is JSON but no object is no event either.
     if (typeof value !== 'object' || value === null) continue;
-    const object = value as { type?: string; event?: PeerEvent | AttackEvent };
-    if (object.type === 'outcome') {
-      outcome = checkedLine<TranscriptOutcome>(path, 'outcome', value, OUTCOME_FIELDS);
-    } else if (object.type === 'connection') {
-      connection = value as TranscriptConnection;
-    } else if (object.event !== undefined) {
-      lines.push(value as TranscriptLine);
-    }
+    const object = value as { type?: unknown; event?: unknown };
+    const where = `${path}: line ${index + 1}`;
+    if (object.type === 'outcome') outcome = outcomeOf(where, value);
+    else if (object.type === 'connection') connection = connectionOf(where, value);
+    else if (object.event !== undefined) lines.push(eventLineOf(where, value));
   }
   if (meta === undefined) throw new StoreError(`${path}: empty transcript`);
   return { path, meta, lines, ...(connection ? { connection } : {}), ...(outcome ? { outcome } : {}), complete: outcome !== undefined };

@@ -136,6 +136,27 @@ describe('store/ from the command line', () => {
     expect([replay.code, replay.stderr]).toEqual([2, expect.stringContaining(`${bad}: the metadata has no "version"`)]);
   }, 30_000);
 
+  it('replay and export refuse a transcript with a damaged event line, naming the line, without a stack trace', async () => {
+    const client = await runCli(['client', '--port', String(server.port), '--file', 'small.txt', '--keystore', 'keystore', '--store', 'damaged-store'], root);
+    expect(client.code).toBe(0);
+    const [name] = await readdir(join(root, 'damaged-store'));
+    const path = join(root, 'damaged-store', name!);
+    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
+    const wire = lines.findIndex((line) => line.includes('"type":"wire"'));
+    const damaged = JSON.parse(lines[wire]!) as { event: { record: unknown } };
+    damaged.event.record = null;
+    lines[wire] = JSON.stringify(damaged);
+    await writeFile(path, `${lines.join('\n')}\n`);
+    const problem = `${path}: line ${wire + 1}: the wire event's "record" is null`;
+    for (const command of [['replay', 'last'], ['export', 'last', '--json']]) {
+      const refused = await runCli([...command, '--store', 'damaged-store'], root);
+      expect([command[0], refused.code, refused.stderr]).toEqual([command[0], 2, expect.stringContaining(problem)]);
+      expect(refused.stderr).not.toMatch(/TypeError|at .*\.js:\d+/);
+    }
+    const history = await runCli(['history', '--store', 'damaged-store'], root);
+    expect(history.stderr).toContain(`skipped ${problem}`);
+  }, 30_000);
+
   it('replay counts the file records it does not list where they went by, before FILE_END', async () => {
     await writeFile(join(root, 'public', 'big.bin'), Buffer.alloc(400_000, 7));
     const client = await runCli(['client', '--port', String(server.port), '--file', 'big.bin', '--keystore', 'keystore', '--store', 'big-store'], root);

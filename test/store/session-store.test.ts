@@ -87,7 +87,7 @@ describe('an outcome line', () => {
 
   it.each(['ok', 'durationMs', 'bytes', 'omitted', 'streams'])('without "%s" is refused, naming the file and the field', (field) => {
     const { [field as keyof typeof OUTCOME]: _left, ...rest } = OUTCOME;
-    expect(() => parseTranscript('store/a.jsonl', withOutcome(rest))).toThrow(new StoreError(`store/a.jsonl: the outcome has no "${field}"`));
+    expect(() => parseTranscript('store/a.jsonl', withOutcome(rest))).toThrow(new StoreError(`store/a.jsonl: line 2: the outcome has no "${field}"`));
   });
 
   it.each([
@@ -102,7 +102,37 @@ describe('an outcome line', () => {
     ['streams', [310], 'an object of numbers of 0 or more'],
   ])('with "%s" set to %j is refused, saying what it should be', (field, value, expected) => {
     const text = withOutcome({ ...OUTCOME, [field]: value });
-    expect(() => parseTranscript('store/a.jsonl', text)).toThrow(new StoreError(`store/a.jsonl: the outcome's "${field}" is ${JSON.stringify(value).slice(0, 40)}, not ${expected}`));
+    expect(() => parseTranscript('store/a.jsonl', text)).toThrow(new StoreError(`store/a.jsonl: line 2: the outcome's "${field}" is ${JSON.stringify(value).slice(0, 40)}, not ${expected}`));
+  });
+});
+
+describe('an event line', () => {
+  const WIRE = { type: 'wire', role: 'client', action: 'sent', direction: 'client->server', contentType: 22, message: 'CLIENT_HELLO', encrypted: false, record: { $b64: 'FgMAAA==' } };
+  const withEvent = (line: object): string => `${transcriptText(META)}${JSON.stringify(line)}\n`;
+
+  it('as a session writes it is read back with its bytes', () => {
+    const [line] = parseTranscript('store/a.jsonl', withEvent({ t: 3, offset: 0, event: WIRE })).lines;
+    expect(line!.event).toMatchObject({ type: 'wire', message: 'CLIENT_HELLO', record: new Uint8Array([0x16, 0x03, 0x00, 0x00]) });
+  });
+
+  it.each([
+    [{ t: 3, event: null }, 'the event is null, not an object with a "type"'],
+    [{ t: 3, event: 'wire' }, 'the event is "wire", not an object with a "type"'],
+    [{ event: WIRE }, 'the line has no "t"'],
+    [{ t: -1, event: WIRE }, 'the line\'s "t" is -1, not a number of 0 or more'],
+    [{ t: 3, event: { ...WIRE, record: null } }, 'the wire event\'s "record" is null, not bytes ({"$b64": base64})'],
+    [{ t: 3, event: { ...WIRE, record: undefined } }, 'the wire event has no "record"'],
+    [{ t: 3, event: { ...WIRE, role: 'mallory' } }, 'the wire event\'s "role" is "mallory", not one of client, server'],
+    [{ t: 3, event: { ...WIRE, fields: [{ name: 'x' }] } }, 'the wire event\'s "fields" is [{"name":"x"}], not a list of {"name", "offset", "length", "value"}'],
+    [{ t: 3, event: { type: 'step', role: 'server', step: 'listen', status: 'great', detail: '' } }, 'the step event\'s "status" is "great", not one of pending, active, done, warning, failed, stopped, skipped'],
+    [{ t: 3, event: { type: 'progress', role: 'client', done: '10', total: 20 } }, 'the progress event\'s "done" is "10", not a number of 0 or more'],
+    [{ t: 3, event: { type: 'attack', role: 'attacker', kind: 'note' } }, 'the attack event has no "detail"'],
+  ])('%j is refused, naming the line and what is wrong', (line, problem) => {
+    expect(() => parseTranscript('store/a.jsonl', withEvent(line))).toThrow(new StoreError(`store/a.jsonl: line 2: ${problem}`));
+  });
+
+  it('of a kind nobody reads back needs only be an event', () => {
+    expect(parseTranscript('store/a.jsonl', withEvent({ t: 1, event: { type: 'file-header', role: 'client', name: 'a', size: 1 } })).lines).toHaveLength(1);
   });
 });
 
