@@ -231,6 +231,10 @@ export class ClientConnection extends Peer {
         if (state.entries.length + message.entries.length > MAX_LIST_ENTRIES) {
           throw new RemoteProtocolError('decode_error', `the listing exceeds ${MAX_LIST_ENTRIES} entries`);
         }
+        // Each record that promises more must bring some, or a listing could go on for ever without growing.
+        if (message.more && message.entries.length === 0) {
+          throw new RemoteProtocolError('decode_error', 'a LIST_RESPONSE with no entries says more follow: a listing must grow with every record');
+        }
         state.entries.push(...message.entries);
         if (message.more) return;
         this.emit({ type: 'list', role: 'client', entries: state.entries });

@@ -23,6 +23,12 @@ export const FILE_DATA_RECORDS_KEPT = 12;
 export const FILE_DATA_WHOLE_BYTES = 32 * 1024;
 /** Bytes kept of each file-data record after that. */
 export const FILE_DATA_BYTES_KEPT = 256;
+/**
+ * Records of any other one message kept per peer and action. A session sends a few of
+ * each; a large listing some LIST_RESPONSEs; a hostile peer as many as it likes, which
+ * would grow the transcript with every one and history's memory when it reads it back.
+ */
+export const MESSAGE_RECORDS_KEPT = 64;
 /** Progress lines kept per role: about one per 5 % of a transfer. */
 const PROGRESS_STEPS = 20;
 /**
@@ -240,7 +246,10 @@ export class TranscriptWriter {
       }
       case 'wire': {
         // With the breakdown of the whole record, even where only the record's start is kept.
-        const kept = event.message === 'FILE_DATA' ? this.#capped(FILE_DATA_STREAMS[event.role][event.action], event) : event;
+        const kept =
+          event.message === 'FILE_DATA'
+            ? this.#capped(FILE_DATA_STREAMS[event.role][event.action], event)
+            : this.#counted(`${event.role} ${event.action} ${event.message}`, MESSAGE_RECORDS_KEPT, event);
         return kept === undefined ? undefined : { ...kept, ...wireFields(event) };
       }
       case 'attack':
@@ -251,14 +260,21 @@ export class TranscriptWriter {
     }
   }
 
-  #capped<E extends { readonly record?: Uint8Array; readonly plaintext?: Uint8Array }>(kind: string, event: E): E | undefined {
+  /** The event while fewer than `most` of its kind are kept, whole; after that nothing, only counted as omitted. */
+  #counted<E>(kind: string, most: number, event: E): E | undefined {
     const kept = this.#kept.get(kind) ?? { records: 0, whole: 0 };
-    if (kept.records >= FILE_DATA_RECORDS_KEPT) {
+    if (kept.records >= most) {
       this.#omitted[kind] = (this.#omitted[kind] ?? 0) + 1;
       return undefined;
     }
     kept.records += 1;
     this.#kept.set(kind, kept);
+    return event;
+  }
+
+  #capped<E extends { readonly record?: Uint8Array; readonly plaintext?: Uint8Array }>(kind: string, event: E): E | undefined {
+    if (this.#counted(kind, FILE_DATA_RECORDS_KEPT, event) === undefined) return undefined;
+    const kept = this.#kept.get(kind)!;
     // The decrypted copy of file data is the file itself: only its start is worth keeping.
     const plaintext = event.plaintext === undefined ? {} : { plaintext: event.plaintext.subarray(0, FILE_DATA_BYTES_KEPT) };
     const record = event.record;

@@ -108,6 +108,8 @@ const CASES: StateCase[] = [
       resend('client', 'duplicate: the server FINISHED again', lastDelivered, 'unexpected_message'),
       resend('client', "skipped ahead: the server's close_notify", (relay) => queuedForClient(relay, 1), 'closed early'),
       ...truncatedAndPadded('client', 'LIST_RESPONSE', next),
+      // Empty and promising more, a listing could go on for ever without reaching its cap on entries.
+      send('client', 'an empty LIST_RESPONSE that says more follow', APPLICATION, () => application({ name: 'LIST_RESPONSE', more: true, entries: [] }), 'decode_error'),
     ],
   },
   {

@@ -12,7 +12,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import type { PeerEvent } from '../../source/protocol/events.js';
 import { applyRetention, findSession, listSessions, parseTranscript, readTranscript } from '../../source/store/session-store.js';
 import { sessionLine } from '../../source/store/session-line.js';
-import { TOUCH_INTERVAL_MS, TranscriptWriter } from '../../source/store/transcript.js';
+import { MESSAGE_RECORDS_KEPT, TOUCH_INTERVAL_MS, TranscriptWriter } from '../../source/store/transcript.js';
 import { type DashboardState, dashboardReducer, type EngineEvent, initialState } from '../../source/ui/dashboard-state.js';
 import { replayEvents } from '../../source/ui/replay.js';
 import { NOW, testPki, type TestPki } from '../support/identities.js';
@@ -112,6 +112,18 @@ describe('transcripts', () => {
     const [listed] = await listSessions(dir);
     expect(listed).toMatchObject({ id: writer.id, complete: false });
     expect(() => parseTranscript(writer.path, text.slice(0, metaEnd - 1))).toThrow(/empty transcript|metadata/);
+  });
+
+  it('cap every other message too, so a peer that sends thousands of one kind cannot grow the transcript with them', async () => {
+    const events = session(1_000);
+    const wire = events.find((event): event is Extract<PeerEvent, { type: 'wire' }> => event.type === 'wire' && event.role === 'client' && event.action === 'received')!;
+    const flood = Array.from({ length: MESSAGE_RECORDS_KEPT + 136 }, () => ({ ...wire, message: 'LIST_RESPONSE' }));
+    const transcript = await readTranscript(record([...events, ...flood]).path);
+    const kept = transcript.lines.filter((line) => line.event.type === 'wire' && line.event.message === 'LIST_RESPONSE');
+    expect(kept).toHaveLength(MESSAGE_RECORDS_KEPT);
+    expect(transcript.outcome?.omitted['client received LIST_RESPONSE']).toBe(136);
+    // A session's own few of each kind are all kept.
+    expect(transcript.lines.filter((line) => line.event.type === 'wire' && line.event.message === 'CLIENT_HELLO').length).toBeGreaterThan(0);
   });
 
   it('cap file data, so a 2 MiB transfer leaves a transcript of kilobytes and counts what it left out', async () => {
