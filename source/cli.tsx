@@ -12,7 +12,7 @@ import { AES_IMPLEMENTATIONS } from './crypto/aes-ctr.js';
 import { parseHost, parseHostPort, parsePath, parsePort, parsePositiveInteger, parseRequestName, parseServerPort, parseSize, parseSubject } from './headless/arguments.js';
 import { runClientCommand } from './headless/client-command.js';
 import { runDemoCommand } from './headless/demo-command.js';
-import { EXIT } from './headless/exit-codes.js';
+import { EXIT, EXIT_BY_SIGNAL } from './headless/exit-codes.js';
 import { runKeysCommand } from './headless/keys-command.js';
 import { runMitmCommand } from './headless/mitm-command.js';
 import { CommandOutput } from './headless/output.js';
@@ -31,7 +31,8 @@ Exit codes:
   ${EXIT.protocol}  the session failed with an alert (bad certificate, bad MAC, refused name…)
   ${EXIT.usage}  usage error
   ${EXIT.connection}  connection failed or dropped
-  ${EXIT.local}  local problem (keystore, folders, disk)`;
+  ${EXIT.local}  local problem (keystore, folders, disk)
+  ${EXIT_BY_SIGNAL.SIGINT}  stopped by Ctrl+C (${EXIT_BY_SIGNAL.SIGTERM} by SIGTERM): the server was told, nothing was saved`;
 
 const folder = (name: string) => new Option(`--${name} <dir>`, `the ${name} folder`).argParser(parsePath).default(`./${name}`);
 const json = new Option('--json', 'print one JSON object per line instead of plain lines');
@@ -137,6 +138,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
       finish(await runClientCommand(
         { ...options, request, insecure: options.insecure ?? false, received: resolve(options.received), keystore: resolve(options.keystore), store: storeOf(options) },
         new CommandOutput(options.json ?? false),
+        stopSignal(),
       ));
     });
 
@@ -223,6 +225,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
       finish(await runDemoCommand(
         { file: options.file, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore), aes: options.aes, store: storeOf(options) },
         new CommandOutput(options.json ?? false),
+        stopSignal(),
       ));
     });
 

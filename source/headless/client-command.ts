@@ -11,7 +11,7 @@ import { formatBytes, formatCount } from '../protocol/units.js';
 import { runClientSession } from '../net/client.js';
 import { guardedFolders, receivedFolderProblem } from '../files/guarded-folders.js';
 import { ReceivedFile } from '../files/received-file.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, failureExitCode } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
 import type { CommandOutput } from './output.js';
 import { SessionRecorder, type StoreOptions } from '../store/recorder.js';
@@ -33,7 +33,8 @@ export interface ClientCommandOptions {
 /** Why a response accepted under --insecure proves nothing about who sent it. */
 const UNAUTHENTICATED = 'the server certificate was not verified (--insecure), so anyone on the path could have sent it';
 
-export async function runClientCommand(options: ClientCommandOptions, output: CommandOutput): Promise<number> {
+/** `stop` resolves with the signal's name when the user stops the client (Ctrl+C, SIGTERM). */
+export async function runClientCommand(options: ClientCommandOptions, output: CommandOutput, stop?: Promise<unknown>): Promise<number> {
   const keystore = await loadKeystore(options.keystore, output, { uses: 'client' });
   if (keystore === undefined) return EXIT.local;
   // A received folder that cannot be made or written, or must not be, is found now, not after the handshake.
@@ -45,6 +46,9 @@ export async function runClientCommand(options: ClientCommandOptions, output: Co
       return EXIT.local;
     }
   }
+  // The signal that stopped the client, if one did: its exit code says so.
+  let signal: unknown;
+  void stop?.then((name) => (signal = name));
   const what = options.request.op === 'GET' ? `GET ${quoted(options.request.name)}` : 'LIST';
   output.say(`tls-tui client: ${what} from ${options.host}:${options.port}${options.insecure ? ' (INSECURE: certificates not verified)' : ''}`);
 
@@ -74,6 +78,7 @@ export async function runClientCommand(options: ClientCommandOptions, output: Co
       output.event(event, '  ');
     },
     onConnected: (local, remote) => transcript?.connection(local, remote),
+    ...(stop ? { stop } : {}),
   });
   recorder.finish(transcript, result.ok ? { ok: true } : { ok: false, ...(result.alert ? { alert: result.alert } : {}), reason: result.reason });
   if (transcript) output.record({ type: 'transcript', id: transcript.id, path: transcript.path });
@@ -98,5 +103,5 @@ export async function runClientCommand(options: ClientCommandOptions, output: Co
   output.record({ type: 'result', ok: false, kind: result.kind, reason: result.reason, ...(result.alert ? { alert: result.alert } : {}) });
   output.say(`stopped: ${result.kind === 'protocol' && result.reason !== result.alert?.reason ? result.reason : why}`);
   if (options.request.op === 'GET') output.say('nothing was written to received/');
-  return result.kind === 'protocol' ? EXIT.protocol : result.kind === 'connection' ? EXIT.connection : EXIT.local;
+  return failureExitCode(result.kind, signal);
 }

@@ -10,7 +10,7 @@ import { runClientSession } from '../net/client.js';
 import { TlsTuiServer } from '../net/server.js';
 import { describeAlert } from '../protocol/alerts.js';
 import { formatBytes } from '../protocol/units.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, failureExitCode } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
 import type { CommandOutput } from './output.js';
 import { SessionRecorder, type StoreOptions } from '../store/recorder.js';
@@ -25,7 +25,8 @@ export interface DemoCommandOptions {
   readonly store: StoreOptions;
 }
 
-export async function runDemoCommand(options: DemoCommandOptions, output: CommandOutput): Promise<number> {
+/** `stop` resolves with the signal's name when the user stops the demo (Ctrl+C, SIGTERM). */
+export async function runDemoCommand(options: DemoCommandOptions, output: CommandOutput, stop?: Promise<unknown>): Promise<number> {
   const guarded = guardedFolders(options.keystore, options.store.dir);
   const problem = (await publicFolderProblem(options.public, guarded)) ?? (await receivedFolderProblem(options.received, guarded));
   if (problem !== undefined) {
@@ -39,6 +40,9 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
     output.problem(`no file to fetch: ${options.public} is empty or missing; name one with --file`);
     return EXIT.local;
   }
+  // The signal that stopped the demo, if one did: its exit code says so.
+  let signal: unknown;
+  void stop?.then((name) => (signal = name));
   const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });
   const transcript = recorder.open({ kind: 'demo', roles: ['client', 'server'], request: { op: 'GET', name }, mode: 'off', verify: true });
   const createCtrStream = ctrStreamFactory(options.aes ?? 'aes-js');
@@ -72,6 +76,7 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
         output.event(event, 'client │ ');
       },
       onConnected: (local, remote) => transcript?.connection(local, remote),
+      ...(stop ? { stop } : {}),
     });
     recorder.finish(transcript, result.ok ? { ok: true } : { ok: false, ...(result.alert ? { alert: result.alert } : {}), reason: result.reason });
     if (result.ok) {
@@ -79,7 +84,7 @@ export async function runDemoCommand(options: DemoCommandOptions, output: Comman
       return EXIT.ok;
     }
     output.say(`stopped: ${result.alert ? describeAlert(result.alert) : result.reason}`);
-    return result.kind === 'protocol' ? EXIT.protocol : result.kind === 'connection' ? EXIT.connection : EXIT.local;
+    return failureExitCode(result.kind, signal);
   } finally {
     await server.close();
   }

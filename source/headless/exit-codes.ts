@@ -13,3 +13,13 @@ export const EXIT = {
   /** A local problem: the keystore, the folders, the disk. */
   local: 4,
 } as const;
+
+/** Stopped by the user (Ctrl+C) or by SIGTERM: numbered as shells number a death by that signal, 128 + its number. */
+export const EXIT_BY_SIGNAL: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/** The exit code of a session that failed: the signal's, when the user stopped it, else how it failed. */
+export function failureExitCode(kind: 'protocol' | 'connection' | 'local', signal: unknown): number {
+  const stopped = typeof signal === 'string' ? EXIT_BY_SIGNAL[signal] : undefined;
+  if (stopped !== undefined) return stopped;
+  return kind === 'protocol' ? EXIT.protocol : kind === 'connection' ? EXIT.connection : EXIT.local;
+}

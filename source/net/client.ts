@@ -36,6 +36,11 @@ export interface ClientSessionConfig extends PeerOptions {
   readonly onEvent?: (event: PeerEvent) => void;
   /** The connection is up: "address:port" of this end and of the server. */
   readonly onConnected?: (local: string, remote: string) => void;
+  /**
+   * Resolves when the user stops the client (Ctrl+C): the server is told with an
+   * internal_error alert, the connection closes and nothing is left in received/.
+   */
+  readonly stop?: Promise<unknown>;
   readonly socket?: PeerSocketOptions;
 }
 
@@ -54,8 +59,15 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
   const tidied = removeStaleTemporaryFiles(config.receivedDir).catch(() => 0);
   report(peer.markStep('connect', 'active', `connecting to ${config.host}:${config.port}`));
   let socket: Socket;
+  // A stop while connecting ends the attempt; one once connected tells the server.
+  let connected: PeerSocket | undefined;
+  let stopped = false;
+  void config.stop?.then(() => {
+    stopped = true;
+    connected?.shutdown('the client is stopping');
+  });
   try {
-    socket = await openSocket(config.host, config.port);
+    socket = await openSocket(config.host, config.port, config.stop);
   } catch (error) {
     await tidied;
     const reason = `cannot connect to ${config.host}:${config.port}: ${(error as Error).message}`;
@@ -68,6 +80,8 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
   report(peer.markStep('connect', 'done', `connected to ${remote} from port ${socket.localPort}`));
 
   const link = new PeerSocket(peer, socket, onEvent, config.socket);
+  connected = link;
+  if (stopped) link.shutdown('the client is stopping');
   let received: WriteBehind | undefined;
   let saved: { path: string; size: number } | undefined;
   let entries: readonly ListEntry[] | undefined;
@@ -144,10 +158,13 @@ function displayPath(path: string): string {
   return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
 }
 
-function openSocket(host: string, port: number): Promise<Socket> {
+function openSocket(host: string, port: number, stop: Promise<unknown> | undefined): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     const timer = setTimeout(() => socket.destroy(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+    void stop?.then(() => {
+      if (socket.connecting) socket.destroy(new Error('stopped before the server answered'));
+    });
     socket.once('connect', () => {
       clearTimeout(timer);
       // From here errors reach the reader as a failed read; this keeps one from being unhandled before it starts.

@@ -186,6 +186,29 @@ describe('tls-tui client against tls-tui server', () => {
     }
   }, 60_000);
 
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('stopped by %s mid-transfer, tells the server, leaves nothing in received/ and exits %i', async (signal, exitCode) => {
+    const received = `received-${signal}`;
+    const child = spawn(process.execPath, [CLI, 'client', '--port', String(server.port), '--keystore', 'keystore', '--received', received, '--file', `file-${50 * MiB}.bin`], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Once the file is coming in: its first progress line.
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (/\d+%/.test(stdout)) resolve();
+      });
+    });
+    child.kill(signal);
+    expect(await exited).toBe(exitCode);
+    expect(stdout).toContain('stopped: internal_error: the client is stopping');
+    expect(stdout).toContain('nothing was written to received/');
+    expect(await readdir(join(root, received))).toEqual([]);
+    await expect.poll(() => server.output()).toContain('session stopped by the client: internal_error: the client is stopping');
+  }, 60_000);
+
   it('the server printed every session and is still listening', () => {
     expect(server.output()).toMatch(/\[#1\] session complete/);
     expect(server.output()).toMatch(/session failed: access_denied/);
