@@ -9,7 +9,7 @@ import { replaceFileAtomically } from '../keystore/atomic-write.js';
 import { stepsOf } from '../protocol/steps.js';
 import { transcriptToPcap } from '../store/pcap.js';
 import { sessionHeading, sessionLine } from '../store/session-line.js';
-import { findSession, listSessions, type Transcript } from '../store/session-store.js';
+import { findSession, listSessions, type SessionSummary, StoreFolderError, type Transcript } from '../store/session-store.js';
 import { bytesReplacer } from '../store/json-bytes.js';
 import { dashboardReducer, initialState } from '../ui/dashboard-state.js';
 import { omittedRecords, replayEvents } from '../ui/replay.js';
@@ -21,7 +21,14 @@ import type { CommandOutput } from './output.js';
 
 export async function runHistoryCommand(options: { readonly store: string }, output: CommandOutput): Promise<number> {
   const skipped: string[] = [];
-  const sessions = await listSessions(options.store, (problem) => skipped.push(problem));
+  let sessions: SessionSummary[];
+  try {
+    sessions = await listSessions(options.store, (problem) => skipped.push(problem));
+  } catch (error) {
+    if (!(error instanceof StoreFolderError)) throw error;
+    output.problem(error.message);
+    return EXIT.local;
+  }
   // A file that is not a transcript is named, not left out in silence.
   for (const problem of skipped) output.problem(`skipped ${problem}`);
   if (sessions.length === 0) output.say(`no${skipped.length > 0 ? ' readable' : ''} sessions in ${options.store}${skipped.length > 0 ? '' : ' yet'}`);
@@ -32,18 +39,19 @@ export async function runHistoryCommand(options: { readonly store: string }, out
   return EXIT.ok;
 }
 
-async function load(store: string, id: string, output: CommandOutput): Promise<Transcript | undefined> {
+/** The session asked for, or the exit code of the problem said instead: a store folder that cannot be read is a local one. */
+async function load(store: string, id: string, output: CommandOutput): Promise<Transcript | number> {
   try {
     return await findSession(store, id);
   } catch (error) {
     output.problem((error as Error).message);
-    return undefined;
+    return error instanceof StoreFolderError ? EXIT.local : EXIT.usage;
   }
 }
 
 export async function runReplayCommand(options: { readonly store: string; readonly id: string }, output: CommandOutput): Promise<number> {
   const transcript = await load(options.store, options.id, output);
-  if (transcript === undefined) return EXIT.usage;
+  if (typeof transcript === 'number') return transcript;
   const { meta } = transcript;
   const state = dashboardReducer(initialState(), { type: 'engine', events: replayEvents(transcript) });
   output.say(`replay of ${meta.id}: ${meta.kind}, started ${meta.startedAt}${meta.mode === 'off' ? '' : `, attacker ${meta.mode}`}${transcript.complete ? '' : ' (INCOMPLETE: the session never wrote its outcome)'}`);
@@ -83,7 +91,7 @@ export interface ExportOptions {
 
 export async function runExportCommand(options: ExportOptions, output: CommandOutput): Promise<number> {
   const transcript = await load(options.store, options.id, output);
-  if (transcript === undefined) return EXIT.usage;
+  if (typeof transcript === 'number') return transcript;
   try {
     if (options.pcap !== undefined) {
       const pcap = transcriptToPcap(transcript);

@@ -5,11 +5,12 @@
  * listing sessions newest first, finding one by id or prefix, and keeping only the
  * N changed last, but never one still being written.
  */
-import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode } from '../files/folder-tree.js';
 import { bytesReviver } from './json-bytes.js';
-import { StoreError } from './store-error.js';
+import { StoreError, StoreFolderError } from './store-error.js';
 import { connectionOf, eventLineOf, metaOf, outcomeOf } from './transcript-checks.js';
 import { TOUCH_INTERVAL_MS, TRANSCRIPT_EXTENSION, type TranscriptConnection, type TranscriptLine, type TranscriptMeta, type TranscriptOutcome } from './transcript.js';
 
@@ -35,7 +36,7 @@ export interface SessionSummary {
   readonly running?: boolean;
 }
 
-export { StoreError };
+export { StoreError, StoreFolderError };
 
 /**
  * Parses a transcript's text; only the metadata line is required. It and the outcome
@@ -73,14 +74,28 @@ export function parseTranscript(path: string, text: string): Transcript {
   return { path, meta, lines, ...(connection ? { connection } : {}), ...(outcome ? { outcome } : {}), complete: outcome !== undefined };
 }
 
+/**
+ * Opened without blocking and checked through the handle: a FIFO or a folder named
+ * like a transcript is refused, where reading it would wait for ever or fail unnamed.
+ */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
 export async function readTranscript(path: string): Promise<Transcript> {
-  return parseTranscript(path, await readFile(path, 'utf8'));
+  const handle = await open(path, READ_FLAGS).catch((error: unknown) => {
+    throw new StoreError(`${path}: cannot be read (${errorCode(error) ?? (error as Error).message})`);
+  });
+  try {
+    if (!(await handle.stat()).isFile()) throw new StoreError(`${path}: is not a regular file`);
+    return parseTranscript(path, await handle.readFile('utf8'));
+  } finally {
+    await handle.close();
+  }
 }
 
 async function transcriptFiles(storeDir: string): Promise<string[]> {
   const names = await readdir(storeDir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [] as string[];
-    throw error;
+    throw new StoreFolderError(`the store folder ${storeDir} cannot be read (${error.code === 'ENOTDIR' ? 'it is not a folder' : (error.code ?? error.message)}); --store DIR names another`);
   });
   // Ids start with their UTC time, so names sort oldest first.
   return names.filter((name) => name.endsWith(TRANSCRIPT_EXTENSION)).sort();
@@ -141,10 +156,13 @@ const TAIL_BYTES = 4096;
  */
 async function inProgress(path: string, modified: number): Promise<boolean> {
   if (Date.now() - modified >= IN_PROGRESS_MS) return false;
-  const handle = await open(path, 'r').catch(() => undefined);
+  const handle = await open(path, READ_FLAGS).catch(() => undefined);
   if (handle === undefined) return true;
   try {
-    const { size } = await handle.stat();
+    const stats = await handle.stat();
+    // No session writes anything but a regular file.
+    if (!stats.isFile()) return false;
+    const { size } = stats;
     const length = Math.min(size, TAIL_BYTES);
     const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
     const last = buffer.toString('utf8').trimEnd().split('\n').at(-1) ?? '';
@@ -169,8 +187,8 @@ export async function applyRetention(storeDir: string, keep = DEFAULT_KEEP): Pro
   const files: { readonly path: string; readonly modified: number }[] = [];
   for (const name of names) {
     const path = join(storeDir, name);
-    // A file another program removed meanwhile is left out.
-    const modified = await stat(path).then(({ mtimeMs }) => mtimeMs, () => undefined);
+    // A file another program removed meanwhile is left out, and so is anything but a file.
+    const modified = await stat(path).then((stats) => (stats.isFile() ? stats.mtimeMs : undefined), () => undefined);
     if (modified !== undefined) files.push({ path, modified });
   }
   // The sort is stable: files changed at the same moment stay in the order they started.

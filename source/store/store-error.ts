@@ -2,3 +2,6 @@
 export class StoreError extends Error {
   override readonly name = 'StoreError';
 }
+
+/** The store folder itself cannot be read (not a folder, no permission): a local problem, not a bad id. */
+export class StoreFolderError extends StoreError {}

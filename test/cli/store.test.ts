@@ -157,6 +157,27 @@ describe('store/ from the command line', () => {
     expect(history.stderr).toContain(`skipped ${problem}`);
   }, 30_000);
 
+  it('says in one line that a store folder cannot be read, and names a folder or FIFO where a transcript should be, without hanging', async () => {
+    await writeFile(join(root, 'not-a-folder'), 'x');
+    for (const command of [['history'], ['replay', 'last'], ['export', 'last', '--json']]) {
+      const refused = await runCli([...command, '--store', 'not-a-folder'], root);
+      expect([command[0], refused.code, refused.stderr.trim()]).toEqual([
+        command[0],
+        4,
+        `tls-tui: the store folder ${join(root, 'not-a-folder')} cannot be read (it is not a folder); --store DIR names another`,
+      ]);
+    }
+    const odd = join(root, 'odd-store');
+    await mkdir(join(odd, '20260101-000000000-client-abcdef.jsonl'), { recursive: true });
+    execFileSync('mkfifo', [join(odd, '20260101-000000001-client-abcdef.jsonl')]);
+    const history = await runCli(['history', '--store', 'odd-store'], root, 20_000);
+    expect(history.code).toBe(0);
+    expect(history.stderr).toContain(`skipped ${join(odd, '20260101-000000000-client-abcdef.jsonl')}: is not a regular file`);
+    expect(history.stderr).toContain(`skipped ${join(odd, '20260101-000000001-client-abcdef.jsonl')}: is not a regular file`);
+    const replay = await runCli(['replay', 'last', '--store', 'odd-store'], root, 20_000);
+    expect([replay.code, replay.stderr]).toEqual([2, expect.stringContaining('is not a regular file')]);
+  }, 60_000);
+
   it('replay counts the file records it does not list where they went by, before FILE_END', async () => {
     await writeFile(join(root, 'public', 'big.bin'), Buffer.alloc(400_000, 7));
     const client = await runCli(['client', '--port', String(server.port), '--file', 'big.bin', '--keystore', 'keystore', '--store', 'big-store'], root);
