@@ -8,7 +8,6 @@ import { connect, type Socket } from 'node:net';
 import { isAbsolute, relative } from 'node:path';
 import type { Certificate } from '../crypto/certificate.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
-import { NameRefusal } from '../files/names.js';
 import { ReceivedFile, removeStaleTemporaryFiles } from '../files/received-file.js';
 import { WriteBehind } from '../files/write-behind.js';
 import type { Alert } from '../protocol/alerts.js';
@@ -97,15 +96,13 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
       try {
         await handleEvent(event);
       } catch (error) {
-        if (error instanceof NameRefusal) {
-          await pump(peer.abort(error.alert, error.message, link.now));
-        } else {
-          localFailure = `could not save the file: ${(error as Error).message}`;
-          // The details (paths on this machine among them) stay here; the server is told only what failed.
-          const step = peer.stepStatus('save') === 'active' ? 'save' : 'receive';
-          if (peer.stepStatus(step) === 'active') report(peer.markStep(step, 'failed', localFailure));
-          await pump(peer.abort('internal_error', 'the client could not save the file', link.now));
-        }
+        // Whatever stops the save is this machine's (a full disk, a file where received/ needs a folder,
+        // a link leading out of it): the details, its paths among them, stay here, and the server is
+        // told only what failed.
+        localFailure = `could not save the file: ${(error as Error).message}`;
+        const step = peer.stepStatus('save') === 'active' ? 'save' : 'receive';
+        if (peer.stepStatus(step) === 'active') report(peer.markStep(step, 'failed', localFailure));
+        await pump(peer.abort('internal_error', 'the client could not save the file', link.now));
       }
     }
   };

@@ -209,6 +209,17 @@ describe('tls-tui client against tls-tui server', () => {
     await expect.poll(() => server.output()).toContain('session stopped by the client: internal_error: the client is stopping');
   }, 60_000);
 
+  it('a received folder that cannot hold the file is a local problem: exit 4, and the server is told only that the save failed', async () => {
+    await mkdir(join(root, 'received-conflict'));
+    await writeFile(join(root, 'received-conflict', 'sub'), 'a file where the name needs a folder');
+    const result = await runCli(['client', '--port', String(server.port), '--keystore', 'keystore', '--received', 'received-conflict', '--file', 'sub/nested.txt'], root);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toContain('could not save the file: "sub" in "sub/nested.txt" is a file, not a folder');
+    await expect.poll(() => server.output()).toContain('session stopped by the client: internal_error: the client could not save the file');
+    expect(server.output()).not.toContain('is a file, not a folder');
+    expect(await readdir(join(root, 'received-conflict'))).toEqual(['sub']);
+  }, 30_000);
+
   it('the server printed every session and is still listening', () => {
     expect(server.output()).toMatch(/\[#1\] session complete/);
     expect(server.output()).toMatch(/session failed: access_denied/);
