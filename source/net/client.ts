@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { isAbsolute, relative } from 'node:path';
 import type { Certificate } from '../crypto/certificate.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
+import { NameRefusal } from '../files/names.js';
 import { ReceivedFile, removeStaleTemporaryFiles } from '../files/received-file.js';
 import { WriteBehind } from '../files/write-behind.js';
 import type { Alert } from '../protocol/alerts.js';
@@ -96,9 +97,9 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
       try {
         await handleEvent(event);
       } catch (error) {
-        // Whatever stops the save is this machine's (a full disk, a file where received/ needs a folder,
-        // a link leading out of it): the details, its paths among them, stay here, and the server is
-        // told only what failed.
+        // Anything else that stops the save is this machine's (a full disk, a file where received/ needs
+        // a folder, a link leading out of it): the details, its paths among them, stay here, and the
+        // server is told only what failed.
         localFailure = `could not save the file: ${(error as Error).message}`;
         const step = peer.stepStatus('save') === 'active' ? 'save' : 'receive';
         if (peer.stepStatus(step) === 'active') report(peer.markStep(step, 'failed', localFailure));
@@ -108,10 +109,20 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
   };
   const handleEvent = async (event: PeerEvent): Promise<void> => {
     switch (event.type) {
-      case 'file-header':
+      case 'file-header': {
         await tidied;
-        received = new WriteBehind(await ReceivedFile.create(config.receivedDir, event.name), event.size);
+        // A name no file may have here (a "..", an absolute path) is the server's to answer for: it served it.
+        const file = await ReceivedFile.create(config.receivedDir, event.name).catch((error: unknown) => {
+          if (error instanceof NameRefusal) return error;
+          throw error;
+        });
+        if (file instanceof NameRefusal) {
+          await pump(peer.abort(file.alert, file.message, link.now));
+          return;
+        }
+        received = new WriteBehind(file, event.size);
         return;
+      }
       case 'file-data':
         await received?.write(event.data);
         return;
