@@ -8,7 +8,7 @@
  * so a 1 GiB transfer leaves a transcript of kilobytes. The session keys are
  * kept, so a replay can show decrypted records: store/ holds demo secrets.
  */
-import { closeSync, futimesSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, futimesSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { type Alert, describeAlert } from '../protocol/alerts.js';
@@ -160,6 +160,8 @@ export class TranscriptWriter {
       writeLine(fd, { type: 'meta', id, version: VERSION, startedAt: now.toISOString(), ...meta } satisfies TranscriptMeta);
     } catch (error) {
       closeSync(fd);
+      // Without its metadata the file is no transcript: left, it would be one more "empty transcript" in history.
+      rmSync(path, { force: true });
       throw error;
     }
     return new TranscriptWriter(path, id, now.getTime(), fd, onError);

@@ -214,6 +214,14 @@ describe('transcripts', () => {
 });
 
 describe('a store that cannot be written', () => {
+  it('leaves no file when even the metadata cannot be written, and says why', async () => {
+    vi.mocked(writeSync).mockImplementationOnce(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    expect(() => TranscriptWriter.open(dir, { kind: 'server', roles: ['server'], mode: 'off' }, new Date(NOW))).toThrow('ENOSPC');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('stops the transcript, never the session: the error goes to onError once, and the file reads as incomplete', async () => {
     const errors: Error[] = [];
     const writer = TranscriptWriter.open(dir, { kind: 'client', roles: ['client'], mode: 'off' }, new Date(NOW), (error) => errors.push(error));
