@@ -9,11 +9,12 @@
  * (a copy for a peer's machine) checks what that CA signed against its certificate,
  * and sends whatever only that key can make to the machine that holds it.
  */
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { type Certificate, type CertificateRole, issueCertificate, newSerial, parseCertificate } from '../crypto/certificate.js';
 import { RsaPrivateKey, RsaPublicKey } from '../crypto/rsa.js';
 import { createFileAtomically } from './atomic-write.js';
 import { KeystoreError } from './keystore-error.js';
+import { NotRegularFile, readRegularFile } from './read-regular-file.js';
 import { caMachineAdvice, newCaAdvice, remakeAdvice } from './repair-advice.js';
 
 const PRIVATE_MODE = 0o600;
@@ -65,10 +66,9 @@ function reasonOf(error: unknown): string {
 /** The file's bytes, or undefined when there is no file; `remedy` is what a refusal advises. */
 async function readIfPresent(path: string, remedy: string): Promise<Buffer | undefined> {
   try {
-    return await readFile(path);
+    return (await readRegularFile(path))?.bytes;
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return undefined;
-    if (errorCode(error) === 'EISDIR') throw new KeystoreError(path, 'is a folder, not a file', remedy);
+    if (error instanceof NotRegularFile) throw new KeystoreError(path, error.message, remedy);
     throw new KeystoreError(path, `cannot be read (${reasonOf(error)})`, remedy);
   }
 }
@@ -90,7 +90,8 @@ export async function exists(path: string): Promise<boolean> {
  */
 async function agreement(path: string, agrees: (bytes: Buffer) => boolean): Promise<boolean | undefined> {
   try {
-    return agrees(await readFile(path));
+    const file = await readRegularFile(path);
+    return file === undefined ? undefined : agrees(file.bytes);
   } catch {
     return undefined;
   }

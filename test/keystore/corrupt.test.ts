@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, generatePrimeSync, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatCertificateTime, issueCertificate, newSerial } from '../../source/crypto/certificate.js';
 import { DEMO_CA_NAME, type Keystore, KeystoreError, openKeystore } from '../../source/keystore/keystore.js';
 import { copyOf, makeTempDir, removeTempDirs, snapshot } from './helpers.js';
@@ -153,12 +155,43 @@ describe.each(cases)('a corrupt $file', ({ file, advice, corruptions }) => {
 });
 
 describe('keystore files that are not files', () => {
+  const pipes: string[] = [];
+
+  /**
+   * Were a pipe read like a file, the reader would wait in open() for a writer, on a
+   * thread the test worker waits for when it exits: opening the write end and closing
+   * it lets such a reader go, so that the test fails instead of the run hanging.
+   */
+  afterEach(async () => {
+    for (const pipe of pipes.splice(0)) {
+      const writer = await open(pipe, constants.O_WRONLY | constants.O_NONBLOCK).catch(() => undefined);
+      await writer?.close();
+    }
+  });
+
   it('a folder where a certificate should be is refused by name', async () => {
     const copy = await copyOf(dir);
     const path = join(copy, 'server/server.cert');
     await rm(path);
     await mkdir(path);
     await expect(openKeystore(copy)).rejects.toThrow(`${path}: is a folder, not a file`);
+  });
+
+  it.each(['ca/ca.cert', 'server/server.key'])('a named pipe in place of %s is refused by name, not waited on', async (file) => {
+    const copy = await copyOf(dir);
+    const path = join(copy, file);
+    await rm(path);
+    execFileSync('mkfifo', [path]);
+    pipes.push(path);
+    await expect(openKeystore(copy)).rejects.toThrow(`${path}: is a named pipe (FIFO), not a regular file. Remove ${path}`);
+  });
+
+  it('a link to a device, which would never run out of bytes, is refused by name', async () => {
+    const copy = await copyOf(dir);
+    const path = join(copy, 'server/server.cert');
+    await rm(path);
+    await symlink('/dev/zero', path);
+    await expect(openKeystore(copy)).rejects.toThrow(`${path}: is a device, not a regular file. Remove ${path}`);
   });
 });
 

@@ -1,0 +1,66 @@
+/**
+ * Reading one keystore file, whatever turns out to be at its path. A plain read of a
+ * named pipe waits in open() until something writes to it, on a thread the process
+ * waits for when it exits, so a command hung and then ignored SIGTERM too; a device
+ * can hand out bytes for ever. So the path is opened without waiting, its type is
+ * checked on the handle that was opened (a look at the path first could see another
+ * file than the one opened), and only a regular file is read, through that handle.
+ */
+import { constants, type Stats } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { errorCode } from '../files/folder-tree.js';
+
+// O_NONBLOCK lets a FIFO open at once, to be refused, and changes nothing for a
+// regular file; O_NOCTTY stops a terminal linked in here from becoming this process's
+// controlling terminal. Windows has neither flag, and no FIFOs to hang on.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
+export interface RegularFile {
+  readonly bytes: Buffer;
+  /** The permission bits, as the handle the bytes were read from has them. */
+  readonly mode: number;
+}
+
+/** Something other than a regular file at the path; the message follows the file's name. */
+export class NotRegularFile extends Error {
+  override readonly name = 'NotRegularFile';
+}
+
+function describeKind(stats: Stats): string {
+  if (stats.isDirectory()) return 'is a folder, not a file';
+  if (stats.isFIFO()) return 'is a named pipe (FIFO), not a regular file';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'is a device, not a regular file';
+  return 'is not a regular file';
+}
+
+/**
+ * The bytes and mode of the regular file at `path` (a link is followed), or
+ * undefined when nothing is there. Anything else there is a `NotRegularFile`;
+ * other failures are the file system's own errors.
+ */
+export async function readRegularFile(path: string): Promise<RegularFile | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, OPEN_FLAGS);
+  } catch (error) {
+    switch (errorCode(error)) {
+      case 'ENOENT':
+        return undefined;
+      case 'EISDIR':
+        // Windows refuses to open a folder; elsewhere the type check below finds it.
+        throw new NotRegularFile('is a folder, not a file', { cause: error });
+      case 'ENXIO':
+        // What open() answers for a socket, or a device with nothing behind it.
+        throw new NotRegularFile('is a socket or a device, not a regular file', { cause: error });
+      default:
+        throw error;
+    }
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new NotRegularFile(describeKind(stats));
+    return { bytes: await handle.readFile(), mode: stats.mode & 0o777 };
+  } finally {
+    await handle.close();
+  }
+}
