@@ -7,7 +7,8 @@
  * keystore still trusts what is made. Only the demo CA's own key cannot be made
  * again without a new CA, which every copy of the keystore would then need.
  * A copy made for a peer's machine holds no CA key at all: what needs that key is
- * made on the machine that holds it and copied over.
+ * made on the machine that holds it and copied over. A file this user may not read
+ * is not to be made again at all, only made readable.
  * The keystore folder is always named, in full: the advice may be followed from
  * another folder, and `./keystore` may be another keystore.
  */
@@ -39,6 +40,11 @@ export function newCaAdvice(dir: string, caKey: string): string {
     `This is the demo CA's key, which signed what the peers trust: copy ${caKey} back from another copy of this keystore, ` +
     `or run \`${keysCommand(dir, '--regenerate')}\` to replace the whole keystore with one under a new CA, then copy the other machine's files from it again.`
   );
+}
+
+/** For a file the user running tls-tui may not read: whatever is in it may be fine. */
+export function permissionAdvice(file: string): string {
+  return `Nothing needs making again: run tls-tui as the user that owns it, and if that user cannot read it either, \`chmod u+r ${shellWord(file)}\`.`;
 }
 
 /** The keystore on the machine that holds the demo CA has the same layout, so a file is named as it is in any keystore. */

@@ -15,7 +15,7 @@ import { RsaPrivateKey, RsaPublicKey } from '../crypto/rsa.js';
 import { createFileAtomically } from './atomic-write.js';
 import { KeystoreError } from './keystore-error.js';
 import { NotRegularFile, readRegularFile } from './read-regular-file.js';
-import { caMachineAdvice, newCaAdvice, remakeAdvice } from './repair-advice.js';
+import { caMachineAdvice, newCaAdvice, permissionAdvice, remakeAdvice } from './repair-advice.js';
 
 const PRIVATE_MODE = 0o600;
 const PUBLIC_MODE = 0o644;
@@ -63,12 +63,16 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The file's bytes, or undefined when there is no file; `remedy` is what a refusal advises. */
+/**
+ * The file's bytes, or undefined when there is no file; `remedy` is what a refusal
+ * advises, except for a file this user may not read, which is not to be made again.
+ */
 async function readIfPresent(path: string, remedy: string): Promise<Buffer | undefined> {
   try {
     return (await readRegularFile(path))?.bytes;
   } catch (error) {
     if (error instanceof NotRegularFile) throw new KeystoreError(path, error.message, remedy);
+    if (errorCode(error) === 'EACCES' || errorCode(error) === 'EPERM') throw new KeystoreError(path, 'cannot be read: permission denied', permissionAdvice(path));
     throw new KeystoreError(path, `cannot be read (${reasonOf(error)})`, remedy);
   }
 }
