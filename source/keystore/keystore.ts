@@ -63,6 +63,13 @@ export interface AttackerMaterial {
   readonly files: AttackerPaths;
 }
 
+/** A private key that users other than its owner may read or change. */
+export interface ExposedKey {
+  readonly path: string;
+  /** Its permission bits when it was read, such as 0o644. */
+  readonly mode: number;
+}
+
 export interface Keystore {
   readonly dir: string;
   readonly ca: CertificateAuthority;
@@ -83,6 +90,8 @@ export interface Keystore {
    * moved aside: kept, for the person to put back or remove (leftovers.ts).
    */
   readonly setAside: readonly string[];
+  /** The private keys read here that other users may read or change, in layout order. */
+  readonly exposedKeys: readonly ExposedKey[];
 }
 
 export interface KeystoreOptions {
@@ -212,6 +221,7 @@ export async function openKeystore(dir: string, options: KeystoreOptions = {}): 
   });
   const notHere = PEER_IDENTITIES.filter((name) => opened[name] === undefined);
   const created = new Set(settler.created);
+  const files = layoutFiles(layout);
   return {
     dir,
     ca: opened.demoCa.authority,
@@ -219,8 +229,12 @@ export async function openKeystore(dir: string, options: KeystoreOptions = {}): 
     client: opened.client ?? identityNotHere(dir, "client's", client),
     attacker: opened.attacker ?? attackerNotHere(dir, attacker),
     notHere,
-    generated: layoutFiles(layout).filter((file) => created.has(file)),
+    generated: files.filter((file) => created.has(file)),
     setAside,
+    exposedKeys: files.flatMap((path) => {
+      const mode = settler.exposedKeys.get(path);
+      return mode === undefined ? [] : [{ path, mode }];
+    }),
   };
 }
 

@@ -21,7 +21,7 @@ function shellWord(word: string): string {
 }
 
 /** `a`, `a and b`, `a, b and c`. */
-function listed(items: readonly string[]): string {
+export function listed(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
@@ -45,6 +45,11 @@ export function newCaAdvice(dir: string, caKey: string): string {
 /** For a file the user running tls-tui may not read: whatever is in it may be fine. */
 export function permissionAdvice(file: string): string {
   return `Nothing needs making again: run tls-tui as the user that owns it, and if that user cannot read it either, \`chmod u+r ${shellWord(file)}\`.`;
+}
+
+/** For private keys whose mode lets other users read or change them. */
+export function ownerOnlyAdvice(keys: readonly string[]): string {
+  return `Run \`chmod 600 ${keys.map(shellWord).join(' ')}\` so that only ${keys.length === 1 ? 'its owner can read it' : 'their owner can read them'}.`;
 }
 
 /** The keystore on the machine that holds the demo CA has the same layout, so a file is named as it is in any keystore. */

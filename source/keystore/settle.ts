@@ -14,10 +14,12 @@ import { type Certificate, type CertificateRole, issueCertificate, newSerial, pa
 import { RsaPrivateKey, RsaPublicKey } from '../crypto/rsa.js';
 import { createFileAtomically } from './atomic-write.js';
 import { KeystoreError } from './keystore-error.js';
-import { NotRegularFile, readRegularFile } from './read-regular-file.js';
+import { NotRegularFile, readRegularFile, type RegularFile } from './read-regular-file.js';
 import { caMachineAdvice, newCaAdvice, permissionAdvice, remakeAdvice } from './repair-advice.js';
 
 const PRIVATE_MODE = 0o600;
+/** The permission bits that let users other than the owner read or change a file. */
+const OTHERS_MODE = 0o077;
 const PUBLIC_MODE = 0o644;
 const SELF_TEST_MESSAGE = new TextEncoder().encode('tls-tui keystore self-test');
 
@@ -64,12 +66,12 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * The file's bytes, or undefined when there is no file; `remedy` is what a refusal
+ * The file's bytes and mode, or undefined when there is no file; `remedy` is what a refusal
  * advises, except for a file this user may not read, which is not to be made again.
  */
-async function readIfPresent(path: string, remedy: string): Promise<Buffer | undefined> {
+async function readIfPresent(path: string, remedy: string): Promise<RegularFile | undefined> {
   try {
-    return (await readRegularFile(path))?.bytes;
+    return await readRegularFile(path);
   } catch (error) {
     if (error instanceof NotRegularFile) throw new KeystoreError(path, error.message, remedy);
     if (errorCode(error) === 'EACCES' || errorCode(error) === 'EPERM') throw new KeystoreError(path, 'cannot be read: permission denied', permissionAdvice(path));
@@ -107,6 +109,7 @@ export class Settler {
   /** The files only the absent demo CA key can make; empty when the keystore holds that key. */
   readonly #madeByAbsentCaKey: ReadonlySet<string>;
   readonly #created: string[] = [];
+  readonly #exposedKeys = new Map<string, number>();
 
   constructor(dir: string, madeByAbsentCaKey: readonly string[] = []) {
     this.#dir = dir;
@@ -124,7 +127,15 @@ export class Settler {
     return this.#created;
   }
 
-  async #create(path: string, data: string | Uint8Array, mode: number, remedy: string): Promise<Buffer> {
+  /**
+   * The mode of each private key it read that users other than its owner may read or
+   * change. Windows has no such bits (every file reports 0666 or 0444), so none there.
+   */
+  get exposedKeys(): ReadonlyMap<string, number> {
+    return this.#exposedKeys;
+  }
+
+  async #create(path: string, data: string | Uint8Array, mode: number, remedy: string): Promise<RegularFile> {
     if ((await createFileAtomically(path, data, mode)) === 'created') this.#created.push(path);
     const written = await readIfPresent(path, remedy);
     if (written === undefined) throw new KeystoreError(path, 'disappeared right after it was written', remedy);
@@ -173,17 +184,18 @@ export class Settler {
     const present = await Promise.all(madeFrom.map(exists));
     const orphans = madeFrom.filter((_, index) => present[index]);
     const remedy = advice([path, ...madeFrom]);
-    let pem = await readIfPresent(path, remedy);
-    if (pem === undefined) {
+    let file = await readIfPresent(path, remedy);
+    if (file === undefined) {
       if (orphans.length > 0) {
         const problem = `is missing, but ${orphans.join(', ')} ${orphans.length === 1 ? 'was' : 'were'} made from it and would not match a new key`;
         throw new KeystoreError(path, problem, advice(orphans));
       }
-      pem = await this.#create(path, (await RsaPrivateKey.generate()).toPem(), PRIVATE_MODE, remedy);
+      file = await this.#create(path, (await RsaPrivateKey.generate()).toPem(), PRIVATE_MODE, remedy);
     }
+    if ((file.mode & OTHERS_MODE) !== 0 && process.platform !== 'win32') this.#exposedKeys.set(path, file.mode);
     let key: RsaPrivateKey;
     try {
-      key = RsaPrivateKey.fromPem(pem.toString('utf8'));
+      key = RsaPrivateKey.fromPem(file.bytes.toString('utf8'));
     } catch (error) {
       throw new KeystoreError(path, `is not a usable private key: ${reasonOf(error)}`, remedy);
     }
@@ -194,10 +206,10 @@ export class Settler {
   /** The public key file of a settled private key (or of a certificate), derived from it when missing. */
   async publicKey(path: string, source: SettledKey | PublicKeySource): Promise<RsaPublicKey> {
     const remedy = this.#remake([path], `derive it again from ${source.path}`);
-    const pem = (await readIfPresent(path, remedy)) ?? (await this.#create(path, source.publicKey.toPem(), PUBLIC_MODE, remedy));
+    const file = (await readIfPresent(path, remedy)) ?? (await this.#create(path, source.publicKey.toPem(), PUBLIC_MODE, remedy));
     let publicKey: RsaPublicKey;
     try {
-      publicKey = RsaPublicKey.fromPem(pem.toString('utf8'));
+      publicKey = RsaPublicKey.fromPem(file.bytes.toString('utf8'));
     } catch (error) {
       throw new KeystoreError(path, `is not a usable public key: ${reasonOf(error)}`, remedy);
     }
@@ -211,16 +223,16 @@ export class Settler {
   async certificate(plan: CertificatePlan): Promise<Certificate> {
     const { path, subject, role, subjectKey, issuer } = plan;
     const remedy = this.#remake([path], `issue it again with the key in ${issuer.key.path}`);
-    let bytes = await readIfPresent(path, remedy);
-    if (bytes === undefined) {
+    let file = await readIfPresent(path, remedy);
+    if (file === undefined) {
       if (!isPrivate(issuer.key)) throw new KeystoreError(path, 'is missing', remedy);
       const fresh = issueCertificate(
         { serial: newSerial(), subject, role, issuer: issuer.name, notBefore: plan.notBefore, notAfter: plan.notAfter, publicKey: subjectKey.publicKey },
         issuer.key.key,
       );
-      bytes = await this.#create(path, fresh.bytes, PUBLIC_MODE, remedy);
+      file = await this.#create(path, fresh.bytes, PUBLIC_MODE, remedy);
     }
-    return checked(parsed(path, bytes, remedy), plan, remedy);
+    return checked(parsed(path, file.bytes, remedy), plan, remedy);
   }
 
   /**
@@ -230,9 +242,9 @@ export class Settler {
    */
   async anchorCertificate(path: string, name: string): Promise<Certificate> {
     const remedy = this.#remake([path], 'issue it again');
-    const bytes = await readIfPresent(path, remedy);
-    if (bytes === undefined) throw new KeystoreError(path, 'is missing', remedy);
-    const certificate = parsed(path, bytes, remedy);
+    const file = await readIfPresent(path, remedy);
+    if (file === undefined) throw new KeystoreError(path, 'is missing', remedy);
+    const certificate = parsed(path, file.bytes, remedy);
     const own = { publicKey: certificate.publicKey, path };
     return checked(certificate, { path, subject: name, role: 'ca', subjectKey: own, issuer: { name, key: own } }, remedy);
   }

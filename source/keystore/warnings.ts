@@ -12,13 +12,18 @@
  * the dashboard). The CA's own validity is left out, as verification does not
  * check it, and so is the attacker's expired certificate, which is expired on purpose.
  * A copy for a peer's machine cannot issue a new certificate: it is told where to.
+ *
+ * A private key that other users of the machine can read or change is another. It
+ * is warned about, not refused: these are demo keys, and a copy whose modes were lost
+ * on the way (an archive, a shared drive) should still run, but whoever runs it
+ * should know, and be given the `chmod` that puts the README's mode 0600 back.
  */
 import { join } from 'node:path';
 import { formatCertificateTime as time } from '../crypto/certificate.js';
 import { validityAt } from './describe.js';
-import type { Identity, Keystore } from './keystore.js';
+import type { ExposedKey, Identity, Keystore } from './keystore.js';
 import { MOVED_ASIDE } from './leftovers.js';
-import { caMachineAdvice, remakeAdvice } from './repair-advice.js';
+import { caMachineAdvice, listed, ownerOnlyAdvice, remakeAdvice } from './repair-advice.js';
 
 export function keystoreWarnings(keystore: Keystore, now: Date): string[] {
   const setAside = keystore.setAside.map(
@@ -29,11 +34,19 @@ export function keystoreWarnings(keystore: Keystore, now: Date): string[] {
   const renew = (files: readonly string[]): string =>
     keystore.ca.key === undefined ? caMachineAdvice(keystore.dir, files) : remakeAdvice(keystore.dir, files, 'issue a new one, valid for a year, with the same key and CA');
   const held = (name: 'server' | 'client') => !keystore.notHere.includes(name);
-  const outOfDate = [
+  const found = [
     held('server') ? outOfDateWarning("server's", keystore.server, 'clients that verify it refuse every session', renew, now) : undefined,
     held('client') ? outOfDateWarning("client's", keystore.client, 'servers refuse every session it starts', renew, now) : undefined,
+    exposedKeysWarning(keystore.exposedKeys),
   ];
-  return [...setAside, ...outOfDate.filter((warning) => warning !== undefined)];
+  return [...setAside, ...found.filter((warning) => warning !== undefined)];
+}
+
+function exposedKeysWarning(keys: readonly ExposedKey[]): string | undefined {
+  if (keys.length === 0) return undefined;
+  const named = listed(keys.map(({ path, mode }) => `${path} (mode 0${mode.toString(8).padStart(3, '0')})`));
+  const subject = keys.length === 1 ? `the private key ${named} is` : `the private keys ${named} are`;
+  return `keystore: ${subject} open to other users of this machine. ${ownerOnlyAdvice(keys.map(({ path }) => path))}`;
 }
 
 function outOfDateWarning(whose: string, identity: Identity, refusal: string, advice: (files: readonly string[]) => string, now: Date): string | undefined {

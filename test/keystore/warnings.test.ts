@@ -2,9 +2,9 @@
  * What a keystore that opened still has to tell the person: a server or client
  * certificate outside its validity period, which the other peer refuses at every
  * handshake, with how to renew it from the keys kept, or, in a copy without the
- * CA's key, on the machine that holds it.
+ * CA's key, on the machine that holds it; and private keys other users can read.
  */
-import { cp, rm } from 'node:fs/promises';
+import { chmod, cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCertificateTime } from '../../source/crypto/certificate.js';
@@ -76,5 +76,28 @@ describe('the server and client certificates', () => {
     expect(server).toContain("Making it takes the demo CA's private key, which this keystore does not hold");
     expect(server).toContain(`(remove a bad or expired copy first), then copy server/server.cert from that keystore into ${copy}.`);
     expect(server).not.toContain('Remove ');
+  });
+});
+
+describe('the private keys', () => {
+  it('that other users can read or change are named with their modes and the chmod that makes them private', async () => {
+    const copy = await copyOf(dir);
+    const [ca, server] = [join(copy, 'ca/ca.key'), join(copy, 'server/server.key')];
+    await chmod(ca, 0o644);
+    await chmod(server, 0o620);
+    expect(keystoreWarnings(await openKeystore(copy), MADE)).toEqual([
+      `keystore: the private keys ${ca} (mode 0644) and ${server} (mode 0620) are open to other users of this machine. ` +
+        `Run \`chmod 600 ${ca} ${server}\` so that only their owner can read them.`,
+    ]);
+  });
+
+  it('say nothing once only their owner can read them, read-only or not, while certificates stay readable by all', async () => {
+    const copy = await copyOf(dir);
+    await chmod(join(copy, 'client/client.key'), 0o644);
+    const [warning] = keystoreWarnings(await openKeystore(copy), MADE);
+    expect(warning).toContain(`Run \`chmod 600 ${join(copy, 'client/client.key')}\` so that only its owner can read it.`);
+    await chmod(join(copy, 'client/client.key'), 0o600);
+    await chmod(join(copy, 'attacker/attacker.key'), 0o400);
+    expect(keystoreWarnings(await openKeystore(copy), MADE)).toEqual([]);
   });
 });
