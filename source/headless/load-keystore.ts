@@ -18,7 +18,8 @@ export interface LoadOptions {
 
 export async function loadKeystore(dir: string, output: CommandOutput, options: LoadOptions = {}): Promise<Keystore | undefined> {
   try {
-    const keystore = await openKeystore(dir);
+    // These commands issue a certificate only to make a missing one, so only then does a CA key this user may not read stop them.
+    const keystore = await openKeystore(dir, { caKeyOptional: true });
     const { uses } = options;
     if (uses !== undefined && keystore.notHere.includes(uses)) {
       output.problem(

@@ -11,6 +11,8 @@
  * stays where the keystore was made. Such a copy holds the identities whose private
  * keys were copied into it, checked against the CA's certificate, and makes only
  * what needs no CA key; a certificate it lacks is to be made where the CA is.
+ * A command that uses the CA's key only to make what is missing opens a keystore
+ * whose CA key this user may not read in the same way, rather than stop for it.
  * Regenerating builds a complete new set beside the old one and swaps it in.
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -20,7 +22,8 @@ import type { RsaPrivateKey } from '../crypto/rsa.js';
 import { type AttackerPaths, IDENTITY_FOLDERS, type IdentityPaths, keystoreLayout, layoutFiles, PEER_IDENTITIES, type PeerIdentity } from './layout.js';
 import { MOVED_ASIDE, removeLeftovers, stagingFolderName } from './leftovers.js';
 import { attackerNotHere, identityNotHere } from './not-here.js';
-import { type CertificatePlan, exists, type Issuer, type SettledKey, Settler } from './settle.js';
+import { caMachineAdvice, unreadableCaKeyAdvice } from './repair-advice.js';
+import { type AbsentCaKey, type CertificatePlan, exists, isDenied, type Issuer, type SettledKey, Settler } from './settle.js';
 
 export { KeystoreError } from './keystore-error.js';
 export { describeKeystore, formatKeystore, keystoreAbsences, type KeystoreAbsence, type KeystoreEntry } from './describe.js';
@@ -45,7 +48,7 @@ export interface Identity {
   readonly files: IdentityPaths;
 }
 
-/** The demo CA, whose private key is undefined in a copy made for a peer's machine. */
+/** The demo CA, whose private key is undefined in a copy made for a peer's machine, or where this user may not read it. */
 export interface CertificateAuthority {
   readonly key: RsaPrivateKey | undefined;
   readonly certificate: Certificate;
@@ -92,11 +95,22 @@ export interface Keystore {
   readonly setAside: readonly string[];
   /** The private keys read here that other users may read or change, in layout order. */
   readonly exposedKeys: readonly ExposedKey[];
+  /**
+   * Whether the demo CA's key is there but this user may not read it, so the keystore
+   * opened without it, as a copy for a peer's machine does (only with `caKeyOptional`).
+   */
+  readonly caKeyUnreadable: boolean;
 }
 
 export interface KeystoreOptions {
   /** The clock for new certificates' validity; defaults to the system clock. */
   readonly now?: () => Date;
+  /**
+   * Set by a command that uses the demo CA's private key only to make what is
+   * missing, where a CA key this user may not read is to stop it only when something
+   * is. `tls-tui keys`, which shows and makes the whole keystore, leaves it unset.
+   */
+  readonly caKeyOptional?: boolean;
 }
 
 interface Validity {
@@ -168,8 +182,14 @@ export async function openKeystore(dir: string, options: KeystoreOptions = {}): 
   const setAside = await removeLeftovers(dir);
   const signedByDemoCa = [server.cert, client.cert, attacker.expired, attacker.wrongName];
   const peerCopy = await isPeerCopy(ca);
-  const madeByAbsentCaKey = peerCopy ? [ca.cert, ...signedByDemoCa] : [];
-  const settler = new Settler(dir, madeByAbsentCaKey);
+  const caKeyUnreadable = !peerCopy && options.caKeyOptional === true && (await isDenied(ca.key));
+  const madeByCaKey = [ca.cert, ...signedByDemoCa];
+  const absentCaKey: AbsentCaKey | undefined = peerCopy
+    ? { madeByIt: madeByCaKey, advice: (files) => caMachineAdvice(dir, files) }
+    : caKeyUnreadable
+      ? { madeByIt: madeByCaKey, advice: (files) => unreadableCaKeyAdvice(dir, ca.key, files) }
+      : undefined;
+  const settler = new Settler(dir, absentCaKey);
 
   // Every promise gets its handlers when it is made, so that a failure is never reported as unhandled before the one that awaits it.
   const issue = (certificate: Unsigned, subjectKey: Promise<SettledKey>, issuer: Promise<Issuer>) =>
@@ -183,9 +203,9 @@ export async function openKeystore(dir: string, options: KeystoreOptions = {}): 
   const selfSignedCa = (files: IdentityPaths, subject: string, key: Promise<SettledKey>) =>
     identity(files, key, issue({ path: files.cert, subject, role: 'ca', ...times.ca }, key, key.then((own) => ({ name: subject, key: own }))));
 
-  const demoCa = peerCopy
+  const demoCa = absentCaKey !== undefined
     ? demoCaFromCertificate(settler, ca)
-    : selfSignedCa(ca, DEMO_CA_NAME, settler.anchorKey(ca.key, ca.pub, [ca.cert, ...signedByDemoCa])).then((opened) => ({ authority: opened, issuer: issuerOf(opened) }));
+    : selfSignedCa(ca, DEMO_CA_NAME, settler.anchorKey(ca.key, ca.pub, madeByCaKey)).then((opened) => ({ authority: opened, issuer: issuerOf(opened) }));
   const demoIssuer = () => demoCa.then((opened) => opened.issuer);
   /** Where the CA's key is, everything missing is made; a copy for a peer holds an identity only when its private key was copied. */
   const ifHeld = <T>(key: string, open: () => Promise<T>): Promise<T | undefined> =>
@@ -235,6 +255,7 @@ export async function openKeystore(dir: string, options: KeystoreOptions = {}): 
       const mode = settler.exposedKeys.get(path);
       return mode === undefined ? [] : [{ path, mode }];
     }),
+    caKeyUnreadable,
   };
 }
 

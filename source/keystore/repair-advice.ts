@@ -65,6 +65,14 @@ export function caMachineAdvice(dir: string, files: readonly string[]): string {
   );
 }
 
+/** For files that take the demo CA's key, where it is but this user may not read it. */
+export function unreadableCaKeyAdvice(dir: string, caKey: string, files: readonly string[]): string {
+  return (
+    `Making ${files.length === 1 ? 'it' : 'them'} takes the demo CA's private key, which this user may not read: ` +
+    `run \`${keysCommand(dir)}\` as the user that owns ${caKey}, which makes what is missing (remove a bad or expired copy first).`
+  );
+}
+
 /** For an identity a copy made for another peer's machine does not hold. */
 export function notHereAdvice(dir: string, files: readonly string[]): string {
   return `Run this command with the keystore made for that identity's machine, or ${copyIn(dir, files, "the keystore on the machine that holds the demo CA's private key")}.`;

@@ -9,13 +9,14 @@
  * (a copy for a peer's machine) checks what that CA signed against its certificate,
  * and sends whatever only that key can make to the machine that holds it.
  */
-import { lstat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, lstat } from 'node:fs/promises';
 import { type Certificate, type CertificateRole, issueCertificate, newSerial, parseCertificate } from '../crypto/certificate.js';
 import { RsaPrivateKey, RsaPublicKey } from '../crypto/rsa.js';
 import { createFileAtomically } from './atomic-write.js';
 import { KeystoreError } from './keystore-error.js';
 import { NotRegularFile, readRegularFile, type RegularFile } from './read-regular-file.js';
-import { caMachineAdvice, newCaAdvice, permissionAdvice, remakeAdvice } from './repair-advice.js';
+import { newCaAdvice, permissionAdvice, remakeAdvice } from './repair-advice.js';
 
 const PRIVATE_MODE = 0o600;
 /** The permission bits that let users other than the owner read or change a file. */
@@ -61,6 +62,11 @@ function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
+/** Whether the system refused this user access to a file, as opposed to the file being wrong. */
+function isPermissionError(error: unknown): boolean {
+  return errorCode(error) === 'EACCES' || errorCode(error) === 'EPERM';
+}
+
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -74,8 +80,18 @@ async function readIfPresent(path: string, remedy: string): Promise<RegularFile 
     return await readRegularFile(path);
   } catch (error) {
     if (error instanceof NotRegularFile) throw new KeystoreError(path, error.message, remedy);
-    if (errorCode(error) === 'EACCES' || errorCode(error) === 'EPERM') throw new KeystoreError(path, 'cannot be read: permission denied', permissionAdvice(path));
+    if (isPermissionError(error)) throw new KeystoreError(path, 'cannot be read: permission denied', permissionAdvice(path));
     throw new KeystoreError(path, `cannot be read (${reasonOf(error)})`, remedy);
+  }
+}
+
+/** Whether `path` is there but this user may not read it; anything else wrong with it is for reading it to report. */
+export async function isDenied(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.R_OK);
+    return false;
+  } catch (error) {
+    return isPermissionError(error);
   }
 }
 
@@ -103,22 +119,29 @@ async function agreement(path: string, agrees: (bytes: Buffer) => boolean): Prom
   }
 }
 
+/** The demo CA key a keystore opens without: the files only it can make, and how to have them made. */
+export interface AbsentCaKey {
+  readonly madeByIt: readonly string[];
+  readonly advice: (files: readonly string[]) => string;
+}
+
 export class Settler {
   /** The keystore folder, for the command a refusal advises. */
   readonly #dir: string;
-  /** The files only the absent demo CA key can make; empty when the keystore holds that key. */
-  readonly #madeByAbsentCaKey: ReadonlySet<string>;
+  /** Undefined when the keystore holds the demo CA's key. */
+  readonly #absentCaKey: AbsentCaKey | undefined;
   readonly #created: string[] = [];
   readonly #exposedKeys = new Map<string, number>();
 
-  constructor(dir: string, madeByAbsentCaKey: readonly string[] = []) {
+  constructor(dir: string, absentCaKey?: AbsentCaKey) {
     this.#dir = dir;
-    this.#madeByAbsentCaKey = new Set(madeByAbsentCaKey);
+    this.#absentCaKey = absentCaKey;
   }
 
   /** How to make `files` again: here with `tls-tui keys`, to `outcome`, unless one of them needs the CA key this keystore lacks. */
   #remake(files: readonly string[], outcome: string): string {
-    if (files.some((file) => this.#madeByAbsentCaKey.has(file))) return caMachineAdvice(this.#dir, files);
+    const absent = this.#absentCaKey;
+    if (absent !== undefined && files.some((file) => absent.madeByIt.includes(file))) return absent.advice(files);
     return remakeAdvice(this.#dir, files, outcome);
   }
 

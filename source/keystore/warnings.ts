@@ -17,13 +17,15 @@
  * is warned about, not refused: these are demo keys, and a copy whose modes were lost
  * on the way (an archive, a shared drive) should still run, but whoever runs it
  * should know, and be given the `chmod` that puts the README's mode 0600 back.
+ * So is a demo CA key this user may not read, which a command with nothing to make
+ * went on without: `tls-tui keys` would stop at it.
  */
 import { join } from 'node:path';
 import { formatCertificateTime as time } from '../crypto/certificate.js';
 import { validityAt } from './describe.js';
 import type { ExposedKey, Identity, Keystore } from './keystore.js';
 import { MOVED_ASIDE } from './leftovers.js';
-import { caMachineAdvice, listed, ownerOnlyAdvice, remakeAdvice } from './repair-advice.js';
+import { caMachineAdvice, listed, ownerOnlyAdvice, permissionAdvice, remakeAdvice, unreadableCaKeyAdvice } from './repair-advice.js';
 
 export function keystoreWarnings(keystore: Keystore, now: Date): string[] {
   const setAside = keystore.setAside.map(
@@ -31,15 +33,25 @@ export function keystoreWarnings(keystore: Keystore, now: Date): string[] {
       `keystore: ${join(folder, MOVED_ASIDE)} holds identity folders that an interrupted \`tls-tui keys --regenerate\` moved aside; ` +
       `the keystore opened without them. Move back any you need, then remove ${folder}.`,
   );
-  const renew = (files: readonly string[]): string =>
-    keystore.ca.key === undefined ? caMachineAdvice(keystore.dir, files) : remakeAdvice(keystore.dir, files, 'issue a new one, valid for a year, with the same key and CA');
+  const renew = (files: readonly string[]): string => {
+    if (keystore.caKeyUnreadable) return unreadableCaKeyAdvice(keystore.dir, keystore.ca.files.key, files);
+    return keystore.ca.key === undefined ? caMachineAdvice(keystore.dir, files) : remakeAdvice(keystore.dir, files, 'issue a new one, valid for a year, with the same key and CA');
+  };
   const held = (name: 'server' | 'client') => !keystore.notHere.includes(name);
   const found = [
+    keystore.caKeyUnreadable ? unreadableCaKeyWarning(keystore.ca.files.key) : undefined,
     held('server') ? outOfDateWarning("server's", keystore.server, 'clients that verify it refuse every session', renew, now) : undefined,
     held('client') ? outOfDateWarning("client's", keystore.client, 'servers refuse every session it starts', renew, now) : undefined,
     exposedKeysWarning(keystore.exposedKeys),
   ];
   return [...setAside, ...found.filter((warning) => warning !== undefined)];
+}
+
+function unreadableCaKeyWarning(caKey: string): string {
+  return (
+    `keystore: ${caKey} cannot be read by this user (permission denied); this command had nothing to make with the demo CA's private key ` +
+    `and went on without it, but \`tls-tui keys\` needs it. ${permissionAdvice(caKey)}`
+  );
 }
 
 function exposedKeysWarning(keys: readonly ExposedKey[]): string | undefined {
