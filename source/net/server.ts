@@ -155,14 +155,19 @@ export class TlsTuiServer {
 
   async #respond(session: SessionInfo, peer: ServerConnection, pump: (output: Output) => Promise<void>, link: PeerSocket, request: RequestEvent): Promise<void> {
     const publicDir = this.#config.publicDir;
+    // The session can end while the answer is prepared, over a read of the disk: the client
+    // sent another record after its REQUEST (and was answered with unexpected_message), hung
+    // up, or the server is stopping. The answer is then dropped without a word, here and in
+    // sendFile: the session's end already says why, and it is no fault of the server's.
     try {
       if (request.op === 'LIST') {
-        await pump(peer.sendList(await listPublicFiles(publicDir), link.now));
+        const entries = await listPublicFiles(publicDir);
+        if (!peer.isFinished) await pump(peer.sendList(entries, link.now));
         return;
       }
       const file = await openPublicFile(publicDir, request.name).catch(async (error: unknown) => {
         if (!(error instanceof NameRefusal)) throw error;
-        await pump(peer.refuse(error.alert, error.message, link.now));
+        if (!peer.isFinished) await pump(peer.refuse(error.alert, error.message, link.now));
         return undefined;
       });
       if (file === undefined) return;
@@ -177,13 +182,15 @@ export class TlsTuiServer {
 }
 
 /**
- * Streams an opened file to the end (or until the session ends) and closes it. The
- * first read follows the announced size, so that a file that shrinks after its header
- * is caught; each later one runs while the chunk before it is encrypted and sent.
+ * Streams an opened file to the end (or until the session ends, which may be before
+ * its header) and closes it. The first read follows the announced size, so that a file
+ * that shrinks after its header is caught; each later one runs while the chunk before
+ * it is encrypted and sent.
  */
 async function sendFile(peer: ServerConnection, pump: (output: Output) => Promise<void>, link: PeerSocket, file: OpenedPublicFile): Promise<void> {
   let chunks: ReadAhead | undefined;
   try {
+    if (peer.isFinished) return;
     await pump(peer.sendFileHeader(file.size, link.now));
     chunks = new ReadAhead(file.handle, file.size, READ_CHUNK_BYTES);
     while (!chunks.done && !peer.isFinished) {
