@@ -5,7 +5,7 @@
  */
 import { attackerIdentity } from '../attacker/identity.js';
 import { ATTACK_MODE_INFO, type AttackMode } from '../attacker/modes.js';
-import { AttackerRelay } from '../net/relay.js';
+import { AttackerRelay, dialsItself } from '../net/relay.js';
 import type { AttackEvent } from '../protocol/events.js';
 import { EXIT } from './exit-codes.js';
 import { loadKeystore } from './load-keystore.js';
@@ -37,6 +37,14 @@ export function attackLine(event: AttackEvent): string {
 }
 
 export async function runMitmCommand(options: MitmCommandOptions, output: CommandOutput, stop: Promise<unknown>): Promise<number> {
+  const { upstream } = options;
+  if (dialsItself({ host: options.host, port: options.listen }, upstream)) {
+    output.problem(
+      `--upstream ${upstream.host}:${upstream.port} is this relay's own address (it listens on ${options.host}:${options.listen}): ` +
+        'it would connect to itself, again and again; give the address of the server',
+    );
+    return EXIT.usage;
+  }
   const keystore = await loadKeystore(options.keystore, output, { uses: 'attacker' });
   if (keystore === undefined) return EXIT.local;
   const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });

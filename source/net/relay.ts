@@ -5,6 +5,7 @@
  * sessions (the dashboard cycles it); a session keeps the mode it started with.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { type AttackerIdentity, type AttackOutcome, Interceptor, type InterceptOutput } from '../attacker/interceptor.js';
 import type { AttackMode } from '../attacker/modes.js';
 import type { AttackEvent } from '../protocol/events.js';
@@ -118,6 +119,26 @@ export class AttackerRelay {
   #fault(session: SessionInfo, error: unknown): void {
     this.#config.onFault?.(session, error instanceof Error ? error : new Error(String(error)));
   }
+}
+
+const LOOPBACK = /^(localhost|::1|(::ffff:)?127\.\d+\.\d+\.\d+)$/i;
+const EVERY_ADDRESS = /^(0\.0\.0\.0|::)$/;
+
+/**
+ * Whether a relay listening on `listen` would, by connecting to `upstream`, reach its own
+ * listener: the same port, and the address it listens on; or both on this machine's
+ * loopback, to which a connection to 0.0.0.0 or :: goes too; or, for a relay that
+ * listens on every address, any address of this machine. Another loopback address than
+ * the relay's (127.0.0.2 for 127.0.0.1) counts too: that is more cautious than needed,
+ * and keeps the rule short. Host names other than localhost are not looked up.
+ */
+export function dialsItself(listen: { readonly host: string; readonly port: number }, upstream: { readonly host: string; readonly port: number }): boolean {
+  if (listen.port !== upstream.port) return false;
+  const to = upstream.host.toLowerCase();
+  const on = listen.host.toLowerCase();
+  const local = (host: string): boolean => LOOPBACK.test(host) || EVERY_ADDRESS.test(host);
+  if (to === on || (local(to) && local(on))) return true;
+  return EVERY_ADDRESS.test(on) && Object.values(networkInterfaces()).some((addresses) => addresses?.some(({ address }) => address.toLowerCase() === to));
 }
 
 /** A session that ended before any peer caught the attack or fell for it (every session, with the attacker off). */
