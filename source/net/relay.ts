@@ -33,6 +33,8 @@ export class AttackerRelay {
   readonly #config: RelayConfig;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
+  /** Each session's connection to the server, from its connection attempt on, with the session it serves. */
+  readonly #upstreams = new Map<Socket, SessionInfo>();
   #nextId = 1;
 
   private constructor(config: RelayConfig) {
@@ -66,9 +68,17 @@ export class AttackerRelay {
   }
 
   #accept(client: Socket): void {
+    const dialler = this.#dialledFrom(client);
+    if (dialler !== undefined) {
+      this.#refuseLoop(client, dialler);
+      return;
+    }
     const session: SessionInfo = { id: this.#nextId++, ...socketEnds(client), startedAt: Date.now() };
     const interceptor = new Interceptor(this.mode, this.#config.identity);
     const server = connect(this.#config.upstream);
+    // Its local end exists once it dials; asked before that, Node would go on answering that it has none.
+    server.on('connectionAttempt', () => this.#upstreams.set(server, session));
+    server.once('close', () => this.#upstreams.delete(server));
     for (const socket of [client, server]) {
       this.#sockets.add(socket);
       socket.setNoDelay(true);
@@ -116,6 +126,31 @@ export class AttackerRelay {
     server.once('close', () => closed(client));
   }
 
+  /**
+   * The connection to the server that `client` is, when it is one of this relay's own:
+   * the upstream address leads back to the relay, by a name or an address that
+   * `dialsItself` cannot judge (a host name of this machine). Relayed, each such
+   * connection would dial the server again, and the relay would connect to itself until
+   * it ran out of file descriptors. Two relays pointed at each other loop the same way,
+   * but neither sees its own connections come back, and this check does not catch them.
+   */
+  #dialledFrom(client: Socket): readonly [Socket, SessionInfo] | undefined {
+    const from = endOf(client.remoteAddress, client.remotePort);
+    if (from === undefined) return undefined;
+    for (const [socket, session] of this.#upstreams) {
+      if (endOf(socket.localAddress, socket.localPort) === from) return [socket, session];
+    }
+    return undefined;
+  }
+
+  /** Ends the loop at its first turn: the connection back in is dropped, and the session that dialled it fails saying why. */
+  #refuseLoop(client: Socket, [upstream, session]: readonly [Socket, SessionInfo]): void {
+    client.destroy();
+    upstream.destroy();
+    const { host, port } = this.#config.upstream;
+    this.#fault(session, new Error(`the server at ${host}:${port} is this relay itself: its connection came back in, and was refused`));
+  }
+
   #fault(session: SessionInfo, error: unknown): void {
     this.#config.onFault?.(session, error instanceof Error ? error : new Error(String(error)));
   }
@@ -130,7 +165,8 @@ const EVERY_ADDRESS = /^(0\.0\.0\.0|::)$/;
  * loopback, to which a connection to 0.0.0.0 or :: goes too; or, for a relay that
  * listens on every address, any address of this machine. Another loopback address than
  * the relay's (127.0.0.2 for 127.0.0.1) counts too: that is more cautious than needed,
- * and keeps the rule short. Host names other than localhost are not looked up.
+ * and keeps the rule short. Host names other than localhost are not looked up: the
+ * relay refuses a connection that comes back from itself when one leads there.
  */
 export function dialsItself(listen: { readonly host: string; readonly port: number }, upstream: { readonly host: string; readonly port: number }): boolean {
   if (listen.port !== upstream.port) return false;
@@ -139,6 +175,14 @@ export function dialsItself(listen: { readonly host: string; readonly port: numb
   const local = (host: string): boolean => LOOPBACK.test(host) || EVERY_ADDRESS.test(host);
   if (to === on || (local(to) && local(on))) return true;
   return EVERY_ADDRESS.test(on) && Object.values(networkInterfaces()).some((addresses) => addresses?.some(({ address }) => address.toLowerCase() === to));
+}
+
+/**
+ * "address:port", with an IPv4 address mapped into IPv6 (as a listener on :: sees it)
+ * written as IPv4; undefined for a socket closed before it could say.
+ */
+function endOf(address: string | undefined, port: number | undefined): string | undefined {
+  return address === undefined || port === undefined ? undefined : `${address.replace(/^::ffff:/i, '')}:${port}`;
 }
 
 /** A session that ended before any peer caught the attack or fell for it (every session, with the attacker off). */
