@@ -70,6 +70,10 @@ export async function runMitmCommand(options: MitmCommandOptions, output: Comman
       onFault: (session, error) => {
         output.problem(`[#${session.id}] ${error.message}`);
       },
+      onRefused: (remote, limit) => {
+        output.say(`refused ${remote}: ${limit} sessions already open`);
+        output.record({ type: 'refused', remote, limit });
+      },
       onEvent: (session, event) => {
         transcripts.get(session.id)?.record(event);
         output.say(`[#${session.id}] ${attackLine(event)}`);

@@ -8,9 +8,10 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { type AttackerIdentity, type AttackOutcome, Interceptor, type InterceptOutput } from '../attacker/interceptor.js';
 import type { AttackMode } from '../attacker/modes.js';
+import { fatalAlertRecord } from '../protocol/alert-message.js';
 import type { AttackEvent } from '../protocol/events.js';
 import { socketEnds } from './peer-socket.js';
-import type { SessionInfo } from './server.js';
+import { DEFAULT_MAX_CONNECTIONS, type SessionInfo } from './server.js';
 
 const LINGER_MS = 2_000;
 
@@ -26,6 +27,10 @@ export interface RelayConfig {
   readonly onSessionEnd?: (session: SessionInfo, outcome: AttackOutcome) => void;
   /** A session was dropped: the server could not be reached, or relaying failed. */
   readonly onFault?: (session: SessionInfo, error: Error) => void;
+  /** Sessions relayed at once (DEFAULT_MAX_CONNECTIONS, as the server's); a client past them is refused with an alert. */
+  readonly maxSessions?: number;
+  /** A connection was refused because `maxSessions` were open. */
+  readonly onRefused?: (remote: string, limit: number) => void;
 }
 
 export class AttackerRelay {
@@ -35,6 +40,8 @@ export class AttackerRelay {
   readonly #sockets = new Set<Socket>();
   /** Each session's connection to the server, from its connection attempt on, with the session it serves. */
   readonly #upstreams = new Map<Socket, SessionInfo>();
+  /** Sessions with a hop still open. */
+  #open = 0;
   #nextId = 1;
 
   private constructor(config: RelayConfig) {
@@ -73,6 +80,16 @@ export class AttackerRelay {
       this.#refuseLoop(client, dialler);
       return;
     }
+    // A cap, as the server has: it also ends a loop this relay cannot see, two relays pointed at each other.
+    const limit = this.#config.maxSessions ?? DEFAULT_MAX_CONNECTIONS;
+    if (this.#open >= limit) {
+      client.on('error', () => {});
+      client.end(fatalAlertRecord('internal_error', `relay busy: ${limit} sessions open; try again later`));
+      setTimeout(() => client.destroy(), 1_000).unref();
+      this.#config.onRefused?.(socketEnds(client).remote, limit);
+      return;
+    }
+    this.#open += 1;
     const session: SessionInfo = { id: this.#nextId++, ...socketEnds(client), startedAt: Date.now() };
     const interceptor = new Interceptor(this.mode, this.#config.identity);
     const server = connect(this.#config.upstream);
@@ -120,7 +137,9 @@ export class AttackerRelay {
     const closed = (other: Socket): void => {
       closeAfterLinger(other);
       open -= 1;
-      if (open === 0) this.#config.onSessionEnd?.(session, interceptor.outcome ?? undecided(interceptor.mode));
+      if (open > 0) return;
+      this.#open -= 1;
+      this.#config.onSessionEnd?.(session, interceptor.outcome ?? undecided(interceptor.mode));
     };
     client.once('close', () => closed(server));
     server.once('close', () => closed(client));
@@ -132,7 +151,7 @@ export class AttackerRelay {
    * `dialsItself` cannot judge (a host name of this machine). Relayed, each such
    * connection would dial the server again, and the relay would connect to itself until
    * it ran out of file descriptors. Two relays pointed at each other loop the same way,
-   * but neither sees its own connections come back, and this check does not catch them.
+   * but neither sees its own connections come back: the cap on sessions ends that loop.
    */
   #dialledFrom(client: Socket): readonly [Socket, SessionInfo] | undefined {
     const from = endOf(client.remoteAddress, client.remotePort);

@@ -3,7 +3,8 @@
  * when it dials (as a host name of this machine would be, which `tls-tui mitm` cannot
  * judge before it listens), refuses the connection that comes back from itself: the
  * client's session fails saying why, and no second session starts, where the relay used
- * to connect to itself until it ran out of file descriptors.
+ * to connect to itself until it ran out of file descriptors. Two relays pointed at each
+ * other cannot see that: their cap on sessions ends that loop.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AttackerRelay } from '../../source/net/relay.js';
@@ -53,5 +54,36 @@ describe('a relay whose upstream is itself', () => {
 
     expect(sessions.map((session) => session.id)).toEqual([1]);
     expect(faults).toEqual([`#1 the server at ${upstreamHost}:${port} is this relay itself: its connection came back in, and was refused`]);
+  }, 20_000);
+});
+
+describe('two relays pointed at each other', () => {
+  it('loop only until one reaches its cap on sessions, which refuses, and every session then ends', async () => {
+    const [portA, portB] = [await closedPort(), await closedPort()];
+    const started = { A: 0, B: 0 };
+    const ended = { A: 0, B: 0 };
+    const refused: string[] = [];
+    const relay = (name: 'A' | 'B', port: number, upstream: number) =>
+      AttackerRelay.listen({
+        host: HOST,
+        port,
+        upstream: { host: HOST, port: upstream },
+        mode: 'off',
+        identity: testAttackerIdentity(pki),
+        maxSessions: 4,
+        onSession: () => (started[name] += 1),
+        onSessionEnd: () => (ended[name] += 1),
+        onRefused: (_remote, limit) => refused.push(`${name} refused past ${limit}`),
+      });
+    relays.push(await relay('A', portA, portB), await relay('B', portB, portA));
+
+    const client = await harness.raw(portA);
+    client.socket.write('CLIENT_HELLO, or anything');
+    await client.closed;
+
+    expect(refused.length).toBeGreaterThan(0);
+    expect(started.A).toBeLessThanOrEqual(4);
+    expect(started.B).toBeLessThanOrEqual(4);
+    await expect.poll(() => ended).toEqual(started);
   }, 20_000);
 });
