@@ -156,7 +156,8 @@ const EVENT_FIELDS: Readonly<Record<string, Readonly<Record<string, LineField>>>
 };
 
 const LINE_FIELDS: Readonly<Record<string, LineField>> = {
-  t: COUNT,
+  // Any time at all: a clock stepped back while a session ran makes it negative, and the line is still good.
+  t: { expected: 'a number', valid: (value) => typeof value === 'number' && Number.isFinite(value) },
   offset: { ...COUNT, optional: true },
 };
 

@@ -167,6 +167,11 @@ export class TranscriptWriter {
     return new TranscriptWriter(path, id, now.getTime(), fd, onError);
   }
 
+  /** When the session started, as the lines' times count from it (ms since the epoch). */
+  get startedAt(): number {
+    return this.#startedAt;
+  }
+
   get finished(): boolean {
     return this.#fd === undefined;
   }

@@ -91,6 +91,8 @@ export class DashboardEngine {
   #closed = false;
   readonly #recorder: SessionRecorder | undefined;
   #transcript: TranscriptWriter | undefined;
+  /** The protocol clock's reading as the session's transcript opened: its lines count from there, pauses left out. */
+  #transcriptClockStart = 0;
   /** Looks at the folders again while no session runs (FOLDER_POLL_MS). */
   #poll: NodeJS.Timeout | undefined;
   /** The folders as last sent, to send them again only when they change. */
@@ -194,6 +196,7 @@ export class DashboardEngine {
     this.#relaySession = undefined;
     this.#emit({ type: 'session-start', session: { id, request, mode, verify, startedAt: Date.now() } });
     this.#transcript = this.#recorder?.open({ kind: 'dashboard', roles: mode === 'off' ? ['client', 'server'] : ['client', 'server', 'attacker'], request, mode, verify });
+    this.#transcriptClockStart = this.#clock.now();
     let result: SessionResult = { ok: false, text: 'stopped' };
     try {
       const port = mode === 'off' ? this.#server!.address.port : (await this.#ensureRelay(mode)).address.port;
@@ -351,7 +354,10 @@ export class DashboardEngine {
   }
 
   #emit(event: EngineEvent): void {
-    if (event.type === 'peer') this.#transcript?.record(event.event, event.at);
+    // Peer events carry the protocol clock, which stood still through step mode's pauses; the transcript
+    // counts from its start on the same clock, so a replay's times and rates are the live ones.
+    const transcript = this.#transcript;
+    if (event.type === 'peer' && transcript) transcript.record(event.event, transcript.startedAt + (event.at - this.#transcriptClockStart));
     for (const listener of this.#listeners) listener(event);
   }
 }

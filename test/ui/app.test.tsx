@@ -20,6 +20,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { type Keystore, openKeystore } from '../../source/keystore/keystore.js';
 import { ALERT_CODES } from '../../source/protocol/alerts.js';
 import { CLIENT_STEPS, SERVER_STEPS } from '../../source/protocol/steps.js';
+import { listSessions, readTranscript } from '../../source/store/session-store.js';
 import { formatBytes } from '../../source/protocol/units.js';
 import { App } from '../../source/ui/App.js';
 import { DashboardEngine, describeResult, PausableClock } from '../../source/ui/dashboard-engine.js';
@@ -386,6 +387,32 @@ describe('the engine\'s clock', () => {
     // The holds took at least 50 ms each of the wall clock, and none of the protocol's: a transfer's rate leaves them out.
     expect(stamps.at(-1)! - stamps[0]!).toBeLessThan(wall - holds * 40);
     expect(engine.now()).toBeLessThan(Date.now() - holds * 40);
+  });
+});
+
+describe('the engine\'s transcripts', () => {
+  it('keep a session after a step-mode pause readable, its times on the protocol clock from its start', async () => {
+    const store = join(root, `store-paused-${folder}`);
+    const engine = await DashboardEngine.start({ keystore, publicDir: join(root, `public-${folder}`), receivedDir: harness!.receivedDir, port: 0, store: { dir: store } });
+    try {
+      const unsubscribe = engine.subscribe((event) => {
+        if (event.type === 'held') setTimeout(() => engine.sendNext(), 20);
+      });
+      engine.setStepMode(true);
+      await engine.fetch({ op: 'GET', name: 'beta.txt' });
+      engine.setStepMode(false);
+      await engine.fetch({ op: 'GET', name: 'alpha.txt' });
+      unsubscribe();
+    } finally {
+      await engine.close();
+    }
+    const skipped: string[] = [];
+    const sessions = await listSessions(store, (problem) => skipped.push(problem));
+    expect([sessions.length, skipped]).toEqual([2, []]);
+    for (const session of sessions) {
+      const transcript = await readTranscript(session.path);
+      expect(transcript.lines.every((line) => line.t >= 0)).toBe(true);
+    }
   });
 });
 
