@@ -53,8 +53,14 @@ function finish(code: number): void {
 /** Resolves on Ctrl+C or SIGTERM: how a long-running command is told to stop. */
 function stopSignal(): Promise<unknown> {
   return new Promise((resolveStop) => {
-    process.once('SIGINT', resolveStop);
-    process.once('SIGTERM', resolveStop);
+    // The first stops the command; from then on either signal does what it does by default, at once.
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolveStop(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }
 

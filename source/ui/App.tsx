@@ -63,7 +63,7 @@ export function App({ engine }: AppProps) {
         const stroke = strokes[index]!;
         const view = latestReplay.current;
         if (view !== undefined) {
-          if (stroke.key.escape && view.state.overlay === 'none') {
+          if (stroke.key.escape && view.state.overlay === 'none' && !keyScreen.current.tooSmall) {
             latestReplay.current = undefined;
             setReplay(undefined);
             continue;
@@ -136,8 +136,13 @@ export function App({ engine }: AppProps) {
   }
 
   useInput(
-    (_input, key) => {
-      if (!key.escape || keyScreen.current.tooSmall) return;
+    (input, key) => {
+      // Too small to draw, the prompt is not on screen, and the screen says q quits.
+      if (keyScreen.current.tooSmall) {
+        if (input === 'q') exit();
+        return;
+      }
+      if (!key.escape) return;
       if (state.overlay === 'filter') dispatch({ type: 'filter', text: '' });
       dispatch({ type: 'close-overlay' });
     },

@@ -57,9 +57,10 @@ export function PeerPane({ role, view, width, focused = false, cursor = 0, frame
 }
 
 /**
- * How long the transfer has taken: until its last byte once done, else until now.
- * The ticker's `now` may lag the last progress event by a tick, so the later of
- * the two counts, and the rate shows from the first record on.
+ * How long the transfer has taken on the protocol's clock: until its last byte once
+ * done, else until now. `now` is read as the frame is drawn and may be a little
+ * behind the last progress event, so the later of the two counts, and the rate shows
+ * from the first record on.
  */
 function elapsedOf(progress: ProgressView, now: number): number {
   const until = progress.done === progress.total ? progress.updatedAt : Math.max(now, progress.updatedAt);

@@ -163,6 +163,11 @@ describe('a terminal resized under the dashboard', () => {
     expect(back.split('\n')[0]).toMatch(/^tls-tui {2}server 127\.0\.0\.1:\d+ {2}attacker: off/);
     expect(back).toContain('· Connect');
     expect(back).toContain('Pick a file and press Enter to fetch it.');
+    // A prompt open when the terminal shrinks is not drawn: q still quits, as the message says.
+    press('/');
+    await waitFor('filter files:');
+    tmux('resize-window', '-t', 'e2e', '-x', '60', '-y', '20');
+    await waitFor('this one is 60x20');
     press('q');
     await waitFor('EXITED 0');
   }, 60_000);
