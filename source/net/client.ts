@@ -16,6 +16,7 @@ import type { ListEntry } from '../protocol/application-messages.js';
 import { ClientConnection, type ClientRequest } from '../protocol/client.js';
 import type { PeerEvent } from '../protocol/events.js';
 import type { Output, PeerOptions } from '../protocol/peer.js';
+import { CLIENT_STEPS } from '../protocol/steps.js';
 import { formatBytes } from '../protocol/units.js';
 import { PeerSocket, type PeerSocketOptions, socketEnds } from './peer-socket.js';
 
@@ -62,9 +63,15 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
   // A stop while connecting ends the attempt; one once connected tells the server.
   let connected: PeerSocket | undefined;
   let stopped = false;
+  // The step under way is stopped, not failed: nothing was caught there, the user ended it.
+  const stopHere = (link: PeerSocket): void => {
+    const active = CLIENT_STEPS.find((step) => peer.stepStatus(step.id) === 'active');
+    if (active !== undefined) report(peer.markStep(active.id, 'stopped', 'stopped by the user'));
+    link.shutdown('the client is stopping');
+  };
   void config.stop?.then(() => {
     stopped = true;
-    connected?.shutdown('the client is stopping');
+    if (connected) stopHere(connected);
   });
   try {
     socket = await openSocket(config.host, config.port, config.stop);
@@ -81,7 +88,7 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
 
   const link = new PeerSocket(peer, socket, onEvent, config.socket);
   connected = link;
-  if (stopped) link.shutdown('the client is stopping');
+  if (stopped) stopHere(link);
   let received: WriteBehind | undefined;
   let saved: { path: string; size: number } | undefined;
   let entries: readonly ListEntry[] | undefined;
@@ -133,12 +140,13 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
         // Saved without a verified certificate: nothing says the file came from the server.
         if (config.verifyServerCertificate === false) report(peer.markStep('save', 'warning', `${where}, from a sender NOT authenticated`));
         else report(peer.markStep('save', 'done', where));
-        await pump(peer.close(link.now));
+        // A stop that came while the file was put in place has ended the session already; the file stays.
+        if (!peer.isFinished) await pump(peer.close(link.now));
         return;
       }
       case 'list':
         entries = event.entries;
-        await pump(peer.close(link.now));
+        if (!peer.isFinished) await pump(peer.close(link.now));
         return;
       default:
     }

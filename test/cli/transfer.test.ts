@@ -204,6 +204,9 @@ describe('tls-tui client against tls-tui server', () => {
     child.kill(signal);
     expect(await exited).toBe(exitCode);
     expect(stdout).toContain('stopped: internal_error: the client is stopping');
+    // Stopped, not failed: nothing was caught there.
+    expect(stdout).toContain('⊘ Receive: stopped by the user');
+    expect(stdout).not.toContain('✘');
     expect(stdout).toContain('nothing was written to received/');
     expect(await readdir(join(root, received))).toEqual([]);
     await expect.poll(() => server.output()).toContain('session stopped by the client: internal_error: the client is stopping');
