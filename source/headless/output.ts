@@ -26,8 +26,6 @@ export class CommandOutput {
    * server prints a dozen lines a session.
    */
   #pending: string[] = [];
-  /** Set once stdout has refused a write (a full disk, a closed file): its lines go, and the command goes on. */
-  #stdoutLost = false;
 
   constructor(json: boolean, stdout: Writable = process.stdout, stderr: Writable = process.stderr) {
     this.json = json;
@@ -49,7 +47,7 @@ export class CommandOutput {
     if (this.json) this.#write(`${JSON.stringify({ type: 'error', message: text })}\n`);
     // What stdout said before the problem is out before it.
     this.flush();
-    this.#tell(text);
+    this.#stderr.write(`tls-tui: ${text}\n`);
   }
 
   /** Sends the lines not yet written; the process's exit and a problem do it too. */
@@ -58,23 +56,8 @@ export class CommandOutput {
     if (this.#pending.length === 0) return;
     const text = this.#pending.join('');
     this.#pending = [];
-    if (this.#stdoutLost) return;
-    try {
-      this.#stdout.write(text);
-    } catch (error) {
-      // A log is no reason to stop serving: say so once, and drop what cannot be written.
-      this.#stdoutLost = true;
-      this.#tell(`cannot write to standard output (${(error as NodeJS.ErrnoException).code ?? String(error)}): its lines are lost from here on, and the command goes on`);
-    }
-  }
-
-  /** A line on stderr, if stderr takes it: there is nowhere left to report a failure of its own. */
-  #tell(text: string): void {
-    try {
-      this.#stderr.write(`tls-tui: ${text}\n`);
-    } catch {
-      // Nothing to do: the command's exit code still tells how it went.
-    }
+    // A stream reports a failed write as an 'error' event, never by throwing: cli.tsx handles those.
+    this.#stdout.write(text);
   }
 
   #write(text: string): void {

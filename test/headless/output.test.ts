@@ -1,7 +1,6 @@
 /**
  * CommandOutput batches the lines of one turn of the event loop into one write, in
- * order, and sends what is pending before a problem, so stderr never overtakes it;
- * a stdout that refuses writes costs the lines, not the command.
+ * order, and sends what is pending before a problem, so stderr never overtakes it.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -24,25 +23,6 @@ describe('CommandOutput', () => {
     output.say('three');
     await nextTurn();
     expect(stdout.writes).toEqual(['one\ntwo\n', 'three\n']);
-  });
-
-  it('goes on when stdout refuses a write, says so once on stderr, and drops the lines it cannot write', async () => {
-    const stderr = recorder();
-    const full = {
-      write: () => {
-        throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC' });
-      },
-    };
-    const output = new CommandOutput(false, full, stderr);
-    output.say('one');
-    await nextTurn();
-    output.say('two');
-    await nextTurn();
-    output.problem('a problem of its own');
-    expect(stderr.writes).toEqual([
-      'tls-tui: cannot write to standard output (ENOSPC): its lines are lost from here on, and the command goes on\n',
-      'tls-tui: a problem of its own\n',
-    ]);
   });
 
   it('sends what is pending on stdout before a problem goes to stderr', () => {
