@@ -15,7 +15,7 @@ import { type Certificate, type CertificateRole, issueCertificate, newSerial, pa
 import { RsaPrivateKey, RsaPublicKey } from '../crypto/rsa.js';
 import { createFileAtomically } from './atomic-write.js';
 import { KeystoreError } from './keystore-error.js';
-import { NotRegularFile, readRegularFile, type RegularFile } from './read-regular-file.js';
+import { NotRegularFile, readRegularFile, type RegularFile } from '../files/read-regular-file.js';
 import { newCaAdvice, permissionAdvice, remakeAdvice } from './repair-advice.js';
 
 const PRIVATE_MODE = 0o600;

@@ -9,6 +9,7 @@ import { constants } from 'node:fs';
 import { open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode } from '../files/folder-tree.js';
+import { NotRegularFile, readRegularFile } from '../files/read-regular-file.js';
 import { bytesReviver } from './json-bytes.js';
 import { StoreError, StoreFolderError } from './store-error.js';
 import { connectionOf, eventLineOf, metaOf, outcomeOf } from './transcript-checks.js';
@@ -74,22 +75,13 @@ export function parseTranscript(path: string, text: string): Transcript {
   return { path, meta, lines, ...(connection ? { connection } : {}), ...(outcome ? { outcome } : {}), complete: outcome !== undefined };
 }
 
-/**
- * Opened without blocking and checked through the handle: a FIFO or a folder named
- * like a transcript is refused, where reading it would wait for ever or fail unnamed.
- */
-const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
-
+/** A transcript, read only if it is a regular file: a FIFO or a folder named like one is refused (read-regular-file.ts). */
 export async function readTranscript(path: string): Promise<Transcript> {
-  const handle = await open(path, READ_FLAGS).catch((error: unknown) => {
-    throw new StoreError(`${path}: cannot be read (${errorCode(error) ?? (error as Error).message})`);
+  const file = await readRegularFile(path).catch((error: unknown) => {
+    throw new StoreError(`${path}: ${error instanceof NotRegularFile ? error.message : `cannot be read (${errorCode(error) ?? (error as Error).message})`}`);
   });
-  try {
-    if (!(await handle.stat()).isFile()) throw new StoreError(`${path}: is not a regular file`);
-    return parseTranscript(path, await handle.readFile('utf8'));
-  } finally {
-    await handle.close();
-  }
+  if (file === undefined) throw new StoreError(`${path}: cannot be read (ENOENT)`);
+  return parseTranscript(path, file.bytes.toString('utf8'));
 }
 
 async function transcriptFiles(storeDir: string): Promise<string[]> {
@@ -146,6 +138,9 @@ export async function findSession(storeDir: string, query: string): Promise<Tran
  */
 export const IN_PROGRESS_MS = 6 * TOUCH_INTERVAL_MS;
 
+/** Opened without waiting, so that a FIFO named like a transcript is found (and left alone), not waited on. */
+const TAIL_OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
 /** Bytes read from a transcript's end to find its outcome line, which is short. */
 const TAIL_BYTES = 4096;
 
@@ -156,7 +151,7 @@ const TAIL_BYTES = 4096;
  */
 async function inProgress(path: string, modified: number): Promise<boolean> {
   if (Date.now() - modified >= IN_PROGRESS_MS) return false;
-  const handle = await open(path, READ_FLAGS).catch(() => undefined);
+  const handle = await open(path, TAIL_OPEN_FLAGS).catch(() => undefined);
   if (handle === undefined) return true;
   try {
     const stats = await handle.stat();

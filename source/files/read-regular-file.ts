@@ -1,5 +1,6 @@
 /**
- * Reading one keystore file, whatever turns out to be at its path. A plain read of a
+ * Reading one file of the program's own (a keystore file, a transcript), whatever
+ * turns out to be at its path. A plain read of a
  * named pipe waits in open() until something writes to it, on a thread the process
  * waits for when it exits, so a command hung and then ignored SIGTERM too; a device
  * can hand out bytes for ever. So the path is opened without waiting, its type is
@@ -8,7 +9,7 @@
  */
 import { constants, type Stats } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { errorCode } from '../files/folder-tree.js';
+import { errorCode } from './folder-tree.js';
 
 // O_NONBLOCK lets a FIFO open at once, to be refused, and changes nothing for a
 // regular file; O_NOCTTY stops a terminal linked in here from becoming this process's
