@@ -7,7 +7,7 @@
  */
 import type { AttackEvent, PeerEvent } from '../protocol/events.js';
 import type { Transcript } from '../store/session-store.js';
-import { FILE_DATA_STREAMS, stoppedBecause } from '../store/transcript.js';
+import { stoppedBecause } from '../store/transcript.js';
 import { type Action, type DashboardState, dashboardReducer, type EngineEvent, initialState } from './dashboard-state.js';
 
 export interface ReplayView {
@@ -38,24 +38,25 @@ export function replayEvents(transcript: Transcript): EngineEvent[] {
 }
 
 /**
- * The records a transcript left out (file data past its cap), split into those the
- * wire log can count with their kind ("server FILE_DATA", by sender as it lists
- * them) and the rest, by the transcript's own names.
+ * The records a transcript left out (file data past its cap, any other message past
+ * its own), split into those the wire log can count with their kind ("server
+ * FILE_DATA", by sender as it lists them) and the rest, by the transcript's own names.
  */
 export function omittedRecords(transcript: Transcript): { readonly listed: Record<string, number>; readonly other: Record<string, number> } {
   const listed: Record<string, number> = {};
-  const other: Record<string, number> = { ...transcript.outcome?.omitted };
-  for (const role of ['client', 'server'] as const) {
-    for (const action of ['sent', 'received'] as const) {
-      const kind = FILE_DATA_STREAMS[role][action];
-      const count = other[kind];
-      if (count === undefined) continue;
-      delete other[kind];
-      const sender = action === 'sent' ? role : role === 'client' ? 'server' : 'client';
-      // A record received is listed as its sender's, unless the sender's own lines are in the transcript too.
-      if (action === 'received' && transcript.meta.roles.includes(sender)) continue;
-      listed[`${sender} FILE_DATA`] = (listed[`${sender} FILE_DATA`] ?? 0) + count;
+  const other: Record<string, number> = {};
+  for (const [kind, count] of Object.entries(transcript.outcome?.omitted ?? {})) {
+    // A peer's records are counted as "client received LIST_RESPONSE"; the relay's by names of its own.
+    const peer = /^(client|server) (sent|received) (\S+)$/.exec(kind);
+    if (peer === null) {
+      other[kind] = count;
+      continue;
     }
+    const [, role, action, message] = peer;
+    const sender = action === 'sent' ? role! : role === 'client' ? 'server' : 'client';
+    // A record received is listed as its sender's, unless the sender's own lines are in the transcript too.
+    if (action === 'received' && transcript.meta.roles.includes(sender)) continue;
+    listed[`${sender} ${message}`] = (listed[`${sender} ${message}`] ?? 0) + count;
   }
   return { listed, other };
 }

@@ -17,7 +17,7 @@ import { TranscriptWriter } from '../../source/store/transcript.js';
 import { App } from '../../source/ui/App.js';
 import { DashboardEngine } from '../../source/ui/dashboard-engine.js';
 import { initialState } from '../../source/ui/dashboard-state.js';
-import { replayAction, replayEvents, replayNow, seekReplay, startReplay } from '../../source/ui/replay.js';
+import { omittedRecords, replayAction, replayEvents, replayNow, seekReplay, startReplay } from '../../source/ui/replay.js';
 import { NOW, testPki } from '../support/identities.js';
 import { fileOf, pairSession, stateAfter, trioSession } from './session-events.js';
 
@@ -126,6 +126,22 @@ describe('replay', () => {
       expect(replayNow(view)).toBe(lastPeer?.type === 'peer' ? lastPeer.at : Date.parse(transcript.meta.startedAt));
     }
     expect(replayNow(seekReplay(startReplay(transcript, initialState()), 20))).toBeLessThan(Date.now() - 60_000);
+  });
+
+  it('counts every message a transcript capped under the wire log\'s kind, by its sender, and leaves the relay\'s own counts apart', async () => {
+    const { transcript } = await storedSession();
+    const headless = {
+      ...transcript,
+      meta: { ...transcript.meta, kind: 'client' as const, roles: ['client'] },
+      outcome: { ...transcript.outcome!, omitted: { 'client received LIST_RESPONSE': 136, 'client received FILE_DATA': 10, 'client sent REQUEST': 2, 'attacker client->server encrypted record': 3 } },
+    };
+    expect(omittedRecords(headless)).toEqual({
+      listed: { 'server LIST_RESPONSE': 136, 'server FILE_DATA': 10, 'client REQUEST': 2 },
+      other: { 'attacker client->server encrypted record': 3 },
+    });
+    // Both peers' lines in one transcript: what one received is what the other sent, counted once.
+    const both = { ...headless, meta: { ...headless.meta, roles: ['client', 'server'] } };
+    expect(omittedRecords(both).listed).toEqual({ 'client REQUEST': 2 });
   });
 
   it('keeps the focus and cursors across steps', async () => {
