@@ -84,6 +84,9 @@ export class AttackerRelay {
     const limit = this.#config.maxSessions ?? DEFAULT_MAX_CONNECTIONS;
     if (this.#open >= limit) {
       client.on('error', () => {});
+      // Kept with the others, so that closing the relay does not wait for it.
+      this.#sockets.add(client);
+      client.once('close', () => this.#sockets.delete(client));
       client.end(fatalAlertRecord('internal_error', `relay busy: ${limit} sessions open; try again later`));
       setTimeout(() => client.destroy(), 1_000).unref();
       this.#config.onRefused?.(socketEnds(client).remote, limit);
