@@ -11,7 +11,7 @@ import type { StepStatus } from '../protocol/steps.js';
 import { StoreError } from './store-error.js';
 import { TRANSCRIPT_KINDS, type TranscriptConnection, type TranscriptKind, type TranscriptLine, type TranscriptMeta, type TranscriptOutcome } from './transcript.js';
 
-/** What one field of a metadata or outcome line must be, in words for an error, and whether it may be left out. */
+/** What one field of a line must be, in words for an error, and whether it may be left out. */
 interface LineField {
   readonly expected: string;
   readonly valid: (value: unknown) => boolean;
@@ -35,30 +35,34 @@ function isAlert(value: unknown): boolean {
   return Object.hasOwn(ALERT_LEVEL, level as string) && Number.isInteger(description) && isString(reason);
 }
 
+const TEXT: LineField = { expected: 'a string', valid: isString };
+const OPTIONAL_TEXT: LineField = { ...TEXT, optional: true };
+const BOOLEAN: LineField = { expected: 'true or false', valid: isBoolean };
+const COUNT: LineField = { expected: 'a number of 0 or more', valid: isCount };
 const REQUEST: LineField = { expected: '{"op": "GET" or "LIST", "name": a string}', valid: isRequest, optional: true };
 const COUNTS: LineField = { expected: 'an object of numbers of 0 or more', valid: (value) => isObject(value) && Object.values(value).every(isCount) };
 
 /** Every field of TranscriptMeta but its type, as history, replay and export read it. */
 const META_FIELDS: Readonly<Record<Exclude<keyof TranscriptMeta, 'type'>, LineField>> = {
-  id: { expected: 'a string', valid: isString },
-  version: { expected: 'a string', valid: isString },
+  id: TEXT,
+  version: TEXT,
   startedAt: { expected: 'a date and time', valid: (value) => isString(value) && !Number.isNaN(Date.parse(value)) },
   kind: { expected: `one of ${TRANSCRIPT_KINDS.join(', ')}`, valid: (value) => TRANSCRIPT_KINDS.includes(value as TranscriptKind) },
   roles: { expected: 'a list of strings', valid: (value) => Array.isArray(value) && value.every(isString) },
-  mode: { expected: 'a string', valid: isString },
-  client: { expected: 'a string', valid: isString, optional: true },
-  server: { expected: 'a string', valid: isString, optional: true },
+  mode: TEXT,
+  client: OPTIONAL_TEXT,
+  server: OPTIONAL_TEXT,
   request: REQUEST,
-  verify: { expected: 'true or false', valid: isBoolean, optional: true },
+  verify: { ...BOOLEAN, optional: true },
 };
 
 /** Every field of TranscriptOutcome but its type, as history's columns, replay's last line and export's pcap read it. */
 const OUTCOME_FIELDS: Readonly<Record<Exclude<keyof TranscriptOutcome, 'type'>, LineField>> = {
-  ok: { expected: 'true or false', valid: isBoolean },
+  ok: BOOLEAN,
   alert: { expected: '{"level": "warning" or "fatal", "description": a whole number, "reason": a string}', valid: isAlert, optional: true },
-  reason: { expected: 'a string', valid: isString, optional: true },
-  durationMs: { expected: 'a number of 0 or more', valid: isCount },
-  bytes: { expected: 'a number of 0 or more', valid: isCount },
+  reason: OPTIONAL_TEXT,
+  durationMs: COUNT,
+  bytes: COUNT,
   request: REQUEST,
   omitted: COUNTS,
   streams: COUNTS,
@@ -113,8 +117,6 @@ const ATTACK_KINDS: readonly AttackEvent['kind'][] = ['forwarded', 'rewritten', 
 const oneOf = (values: readonly unknown[]): LineField => ({ expected: `one of ${values.join(', ')}`, valid: (value) => values.includes(value) });
 const BYTES: LineField = { expected: 'bytes ({"$b64": base64})', valid: isBytes };
 const OPTIONAL_BYTES: LineField = { ...BYTES, optional: true };
-const COUNT: LineField = { expected: 'a number of 0 or more', valid: isCount };
-const TEXT: LineField = { expected: 'a string', valid: isString };
 
 function isFieldList(value: unknown): boolean {
   return Array.isArray(value) && value.every((field) => isObject(field) && isString(field.name) && isCount(field.offset) && isCount(field.length) && isString(field.value));
@@ -133,7 +135,7 @@ const EVENT_FIELDS: Readonly<Record<string, Readonly<Record<string, LineField>>>
     action: oneOf(['sent', 'received']),
     direction: oneOf(DIRECTIONS),
     message: TEXT,
-    encrypted: { expected: 'true or false', valid: isBoolean },
+    encrypted: BOOLEAN,
     record: BYTES,
     plaintext: OPTIONAL_BYTES,
     fields: FIELD_LIST,
@@ -141,13 +143,13 @@ const EVENT_FIELDS: Readonly<Record<string, Readonly<Record<string, LineField>>>
     truncatedFrom: { ...COUNT, optional: true },
   },
   keys: { role: oneOf(ROLES), secret: BYTES },
-  closed: { role: oneOf(ROLES), ok: { expected: 'true or false', valid: isBoolean }, reason: TEXT },
+  closed: { role: oneOf(ROLES), ok: BOOLEAN, reason: TEXT },
   attack: {
     kind: oneOf(ATTACK_KINDS),
     detail: TEXT,
     direction: { ...oneOf(DIRECTIONS), optional: true },
-    message: { ...TEXT, optional: true },
-    encrypted: { expected: 'true or false', valid: isBoolean, optional: true },
+    message: OPTIONAL_TEXT,
+    encrypted: { ...BOOLEAN, optional: true },
     record: OPTIONAL_BYTES,
     original: OPTIONAL_BYTES,
     plaintext: OPTIONAL_BYTES,
