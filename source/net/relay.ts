@@ -8,10 +8,9 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { type AttackerIdentity, type AttackOutcome, Interceptor, type InterceptOutput } from '../attacker/interceptor.js';
 import type { AttackMode } from '../attacker/modes.js';
-import { fatalAlertRecord } from '../protocol/alert-message.js';
 import type { AttackEvent } from '../protocol/events.js';
 import { socketEnds } from './peer-socket.js';
-import { DEFAULT_MAX_CONNECTIONS, type SessionInfo } from './server.js';
+import { DEFAULT_MAX_CONNECTIONS, refuseConnection, type SessionInfo } from './server.js';
 
 const LINGER_MS = 2_000;
 
@@ -83,12 +82,7 @@ export class AttackerRelay {
     // A cap, as the server has: it also ends a loop this relay cannot see, two relays pointed at each other.
     const limit = this.#config.maxSessions ?? DEFAULT_MAX_CONNECTIONS;
     if (this.#open >= limit) {
-      client.on('error', () => {});
-      // Kept with the others, so that closing the relay does not wait for it.
-      this.#sockets.add(client);
-      client.once('close', () => this.#sockets.delete(client));
-      client.end(fatalAlertRecord('internal_error', `relay busy: ${limit} sessions open; try again later`));
-      setTimeout(() => client.destroy(), 1_000).unref();
+      refuseConnection(client, `relay busy: ${limit} sessions open; try again later`, this.#sockets);
       this.#config.onRefused?.(socketEnds(client).remote, limit);
       return;
     }

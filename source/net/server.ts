@@ -110,12 +110,7 @@ export class TlsTuiServer {
     const { local, remote } = socketEnds(socket);
     const limit = this.#config.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     if (this.#links.size >= limit) {
-      socket.end(fatalAlertRecord('internal_error', `server busy: ${limit} connections open; try again later`));
-      // Read and discard, so the client's FIN is noticed; drop it for good after a second either way.
-      socket.resume();
-      this.#refused.add(socket);
-      socket.once('close', () => this.#refused.delete(socket));
-      setTimeout(() => socket.destroy(), 1_000).unref();
+      refuseConnection(socket, `server busy: ${limit} connections open; try again later`, this.#refused);
       this.#config.onRefused?.(remote);
       return;
     }
@@ -179,6 +174,20 @@ export class TlsTuiServer {
       if (!peer.isFinished) await pump(peer.abort('internal_error', `the server could not ${what} (${causeCode(error)})`, link.now));
     }
   }
+}
+
+/**
+ * Turns a connection away with a fatal alert that says why. What it sends is read and
+ * discarded, so that its FIN is noticed, and it is dropped for good after a second
+ * either way; until it closes it is in `open`, for a closing server or relay to end.
+ */
+export function refuseConnection(socket: Socket, reason: string, open: Set<Socket>): void {
+  socket.on('error', () => {});
+  socket.end(fatalAlertRecord('internal_error', reason));
+  socket.resume();
+  open.add(socket);
+  socket.once('close', () => open.delete(socket));
+  setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
 /**

@@ -40,8 +40,8 @@ export interface SessionSummary {
 export { StoreError, StoreFolderError };
 
 /**
- * Parses a transcript's text; only the metadata line is required. It and the outcome
- * line, if there is one, must have every field their readers use.
+ * Parses a transcript's text; only the metadata line is required, and every line
+ * must have the fields its readers use (transcript-checks.ts).
  */
 export function parseTranscript(path: string, text: string): Transcript {
   // A last line without its newline may be cut short: only whole lines count.
