@@ -5,6 +5,8 @@
  * replay and export over store/. Every folder defaults to the one of that name
  * under the current directory and has a flag to point elsewhere.
  */
+// First, before any other module has run: how soon V8 optimizes (see the module).
+import './v8-tiering.js';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ATTACK_MODES } from './attacker/modes.js';

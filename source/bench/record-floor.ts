@@ -13,6 +13,8 @@
  * The process the bench starts receives; it starts the sender as its own child, times
  * from connecting to the file synced under its name, and prints one JSON line.
  */
+// The same V8 tiering as the program's processes, which this one stands in for.
+import '../v8-tiering.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { open, stat, unlink } from 'node:fs/promises';
