@@ -15,11 +15,13 @@ import { open as openFile, readdir, readFile, writeFile, type FileHandle } from 
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { WRITE_BATCH_BYTES } from '../../source/files/write-behind.js';
 import { testPki, type TestPki } from '../support/identities.js';
 import { NetHarness, patternBytes, type RecordedServer, sha256, type Workspace } from '../support/net-harness.js';
 
 const FILE_NAME = 'payload.bin';
-const FILE = patternBytes(1024 * 1024, 41);
+/** Three writes to disk, so that one can fail in the middle of the file. */
+const FILE = patternBytes(3 * WRITE_BATCH_BYTES, 41);
 const TEMPORARY = /\.tls-tui-\d+-[0-9a-f]{16}\.part$/;
 
 let pki: TestPki;
