@@ -6,7 +6,7 @@
  * under the current directory and has a flag to point elsewhere.
  */
 // First, before any other module has run: how soon V8 optimizes (see the module).
-import './v8-tiering.js';
+import { optimizeAfter } from './v8-tiering.js';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ATTACK_MODES } from './attacker/modes.js';
@@ -141,6 +141,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .addOption(json)
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (options, command: Command) => {
+      optimizeAfter('oneShot');
       if ((options.file === undefined) === (options.list === undefined)) command.error('error: give exactly one of --file NAME or --list', { exitCode: EXIT.usage });
       const request = options.list ? { op: 'LIST' as const } : { op: 'GET' as const, name: String(options.file) };
       finish(await runClientCommand(
@@ -230,6 +231,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .addOption(keep)
     .addOption(json)
     .action(async (options) => {
+      optimizeAfter('oneShot');
       finish(await runDemoCommand(
         { file: options.file, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore), aes: options.aes, store: storeOf(options) },
         new CommandOutput(options.json ?? false),

@@ -1,7 +1,7 @@
 /**
- * How soon V8 compiles a function with its optimizing compiler, set for the whole
- * process as it starts. The entry points import this module first, so that it runs
- * before the program's own modules have run any code.
+ * How soon V8 compiles a function with its optimizing compiler. The entry points
+ * import this module first, so that its setting holds before the program's own
+ * modules have run any code; a one-shot command raises it further as it starts.
  *
  * V8 runs a function first in its interpreter, soon after in baseline code (Sparkplug,
  * cheap to make), and once the function has run enough bytecode it compiles it with
@@ -11,17 +11,30 @@
  * and the JavaScript left is the same few dozen calls for every 16 KiB record: 4,096
  * records in a 64 MiB file. There, at V8's own budget, the client compiled 55 functions
  * in 178 ms of background CPU while the file took 350 ms to arrive, on two cores that
- * the server and the client already kept busy, and the file moved at 180 MiB/s. With
- * a budget ten times V8's, only code that stays hot is compiled, later: the same
- * transfer moves at 225 MiB/s, while aes-js (which sets off TurboFan within its first
- * record either way) and a 1 GiB transfer run as fast as before, and a server's rate
- * of handshakes is about 2% lower (README, Performance).
+ * the server and the client already kept busy.
+ *
+ * So every process waits three times as long as V8 would before compiling, and a
+ * client, which serves one session and exits, ten times: what it compiles later it
+ * never gets back. A server lives on, and the code its sessions share repays TurboFan;
+ * ten times as long there cost its handshakes about 4% of their rate, three times
+ * about 1%. Measured on two cores (README, Performance): a native 64 MiB transfer went
+ * from 185 to 240 MiB/s; aes-js, which sets off TurboFan within its first record
+ * either way, and a 1 GiB transfer ran as fast as before.
  */
 import { setFlagsFromString } from 'node:v8';
 
-/** Bytecode a function runs before V8 considers it for TurboFan: ten times V8's default of 67,584. */
-export const INTERRUPT_BUDGET = 675_840;
+/** V8's own budget: the bytecode a function runs between two looks at whether to optimize it. */
+export const V8_INTERRUPT_BUDGET = 67_584;
 
-// V8 reads the budget whenever it sets a function's count going again, so a change
-// made while the process starts takes hold for all the code that runs after it.
-setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
+/** How many times V8's budget a process waits: a process that lives on, and one that runs one session and exits. */
+export const BUDGET_FACTOR = { longLived: 3, oneShot: 10 } as const;
+
+/**
+ * Sets the budget for the rest of the process. V8 reads it whenever it sets a
+ * function's count going again, so it takes hold for the code that runs after it.
+ */
+export function optimizeAfter(kind: keyof typeof BUDGET_FACTOR): void {
+  setFlagsFromString(`--interrupt-budget=${V8_INTERRUPT_BUDGET * BUDGET_FACTOR[kind]}`);
+}
+
+optimizeAfter('longLived');

@@ -13,8 +13,8 @@
  * The process the bench starts receives; it starts the sender as its own child, times
  * from connecting to the file synced under its name, and prints one JSON line.
  */
-// The same V8 tiering as the program's processes, which this one stands in for.
-import '../v8-tiering.js';
+// The same V8 tiering as the program's processes, which these stand in for: the sender a server's, the receiver a client's.
+import { optimizeAfter } from '../v8-tiering.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { open, stat, unlink } from 'node:fs/promises';
@@ -102,6 +102,7 @@ async function send(config: SenderConfig): Promise<void> {
 
 /** Starts the sender and receives from it. */
 async function receive(config: RecordFloorConfig): Promise<RecordFloorResult> {
+  optimizeAfter('oneShot');
   const keys = { key: toHex(randomBytes(32)), iv: toHex(randomBytes(16)), macKey: toHex(randomBytes(32)) };
   const senderConfig: SenderConfig = { ...config, role: 'sender', keys };
   const sender = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(senderConfig)], { stdio: ['ignore', 'pipe', 'pipe'] });
