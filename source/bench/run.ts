@@ -108,6 +108,7 @@ async function transferRows({ root, folders, notes }: Bench): Promise<readonly R
     for (const name of Object.keys(measures) as Measure[]) samples.set(name, [...(samples.get(name) ?? []), await measures[name]()]);
   }
   const rate = (name: Measure): number => median(samples.get(name) ?? []);
+  const oneByOne = (name: Measure): string => (samples.get(name) ?? []).map((value) => (value / MiB).toFixed(1)).join(', ');
   const warmRate = await aesJsAlone(true);
   notes.push(
     `The aes-js reference encrypts ${formatMiB(bytes)} of random data in 16 KiB pieces in a fresh Node process, as each peer of a transfer does, its JIT warming up on the way; ` +
@@ -117,6 +118,7 @@ async function transferRows({ root, folders, notes }: Bench): Promise<readonly R
       `(no handshake, events, checklist or transcript). Each record is sealed and opened by the record layer (AES-256-CTR, HMAC-SHA256) and both sides hash ` +
       `the file, or, with no crypto, the records go as they are. The transfers run at ${formatRatio(rate('aesJs') / rate('aloneAesJs'))} (aes-js) and ` +
       `${formatRatio(rate('native') / rate('aloneNative'))} (native) of the record layer's pace alone: the rest is the session engine's cost.`,
+    `The runs one by one, in MiB/s: aes-js transfers ${oneByOne('aesJs')}; native transfers ${oneByOne('native')}; the aes-js reference ${oneByOne('reference')}.`,
   );
   const alone = (name: Measure & keyof typeof TRANSFER_FIGURES, reference: string, referenceRate: number): Row => ({
     figure: TRANSFER_FIGURES[name],

@@ -37,8 +37,12 @@ export const SIZES = {
   memoryMiB: envNumber('BENCH_MEMORY_MIB', 1024),
   dashboardMiB: envNumber('BENCH_DASHBOARD_MIB', 256),
   frameRuns: Math.round(envNumber('BENCH_FRAME_RUNS', 3)),
-  /** Runs of each transfer and of the aes-js reference; the median is shown. */
-  transferRuns: Math.round(envNumber('BENCH_TRANSFER_RUNS', 3)),
+  /**
+   * Runs of each transfer and of the aes-js reference; the median is shown. A native
+   * transfer's rate moved by up to 8% from one run to the next on a two-core VM, so
+   * five, not three.
+   */
+  transferRuns: Math.round(envNumber('BENCH_TRANSFER_RUNS', 5)),
 } as const;
 
 export function percentile(values: readonly number[], fraction: number): number {
