@@ -19,7 +19,8 @@ export class CommandOutput {
   readonly json: boolean;
   readonly #stdout: Writable;
   readonly #stderr: Writable;
-  readonly #progress = new Map<string, ProgressThinner>();
+  /** Progress thinners by prefix (one session) and role, forgotten when the session closes. */
+  readonly #progress = new Map<string, Map<PeerEvent['role'], ProgressThinner>>();
   /**
    * Lines written in one turn of the event loop, sent in one write at its end. A pipe or
    * a terminal takes each write as a system call while the process waits, and a busy
@@ -71,12 +72,10 @@ export class CommandOutput {
   /** An engine event, as a plain or JSON line; `prefix` tells concurrent sessions apart. */
   event(event: PeerEvent, prefix = '', tag: Record<string, unknown> = {}): void {
     if (event.type === 'progress') {
-      const key = `${prefix}${event.role}`;
-      const thinner = this.#progress.get(key) ?? new ProgressThinner();
-      this.#progress.set(key, thinner);
-      if (!thinner.keep(event.done, event.total)) return;
+      if (!this.#thinner(prefix, event.role).keep(event.done, event.total)) return;
       if (!this.json && (event.total < 1_000_000 || event.done === 0 || event.done === event.total)) return;
     }
+    if (event.type === 'closed') this.#progress.delete(prefix);
     if (this.json) {
       const object = jsonEvent(event);
       if (object !== undefined) this.record({ ...tag, ...object });
@@ -84,5 +83,17 @@ export class CommandOutput {
     }
     const line = event.type === 'progress' ? progressLine(event.done, event.total) : plainLine(event);
     if (line !== undefined) this.say(`${prefix}${line}`);
+  }
+
+  /**
+   * Found without building a key: a file sends a progress event with every record, so
+   * a string made for each would be made, hashed and dropped 4,096 times in 64 MiB.
+   */
+  #thinner(prefix: string, role: PeerEvent['role']): ProgressThinner {
+    let byRole = this.#progress.get(prefix);
+    if (byRole === undefined) this.#progress.set(prefix, (byRole = new Map()));
+    let thinner = byRole.get(role);
+    if (thinner === undefined) byRole.set(role, (thinner = new ProgressThinner()));
+    return thinner;
   }
 }

@@ -32,6 +32,12 @@ function sessionOutcome(closed: ClosedEvent): string {
   return closed.how === 'alert_received' ? `stopped by the client: ${why}` : `failed: ${why}`;
 }
 
+interface SessionLines {
+  readonly transcript: TranscriptWriter | undefined;
+  readonly prefix: string;
+  readonly tag: { readonly session: number };
+}
+
 /** Serves until `stop` resolves (the CLI resolves it on SIGINT or SIGTERM). */
 export async function runServerCommand(options: ServerCommandOptions, output: CommandOutput, stop: Promise<unknown>): Promise<number> {
   const problem = await publicFolderProblem(options.public, guardedFolders(options.keystore, options.store.dir));
@@ -43,7 +49,9 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
   if (keystore === undefined) return EXIT.local;
 
   const recorder = new SessionRecorder({ ...options.store, onProblem: (message) => output.problem(message) });
-  const transcripts = new Map<number, TranscriptWriter | undefined>();
+  /** Per session: its transcript, and the prefix and JSON tag of its lines, made once rather than for every event. */
+  const sessions = new Map<number, SessionLines>();
+  const linesOf = (id: number, transcript?: TranscriptWriter): SessionLines => sessions.get(id) ?? { transcript, prefix: `[#${id}] `, tag: { session: id } };
   let server: TlsTuiServer;
   try {
     server = await TlsTuiServer.listen({
@@ -58,18 +66,19 @@ export async function runServerCommand(options: ServerCommandOptions, output: Co
       onSession: (session) => {
         const transcript = recorder.open({ kind: 'server', roles: ['server'], client: session.remote, mode: 'off' });
         transcript?.connection(session.remote, session.local);
-        transcripts.set(session.id, transcript);
+        sessions.set(session.id, linesOf(session.id, transcript));
         output.record({ type: 'session', session: session.id, remote: session.remote });
       },
       onEvent: (session, event) => {
-        transcripts.get(session.id)?.record(event);
+        const { transcript, prefix, tag } = linesOf(session.id);
+        transcript?.record(event);
         if (event.type === 'closed') {
-          recorder.finish(transcripts.get(session.id), outcomeOf(event));
-          transcripts.delete(session.id);
+          recorder.finish(transcript, outcomeOf(event));
+          sessions.delete(session.id);
         }
         if (event.type === 'step' && event.step === 'listen') return;
-        output.event(event, `[#${session.id}] `, { session: session.id });
-        if (event.type === 'closed') output.say(`[#${session.id}] session ${sessionOutcome(event)}`);
+        output.event(event, prefix, tag);
+        if (event.type === 'closed') output.say(`${prefix}session ${sessionOutcome(event)}`);
       },
       onFault: (session, error) => {
         output.problem(`[#${session.id}] ${error.message}`);
