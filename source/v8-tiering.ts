@@ -18,7 +18,7 @@
  * never gets back. A server lives on, and the code its sessions share repays TurboFan;
  * ten times as long there cost its handshakes about 4% of their rate, three times
  * about 1%. Measured on two cores (README, Performance): a native 64 MiB transfer went
- * from 185 to 240 MiB/s; aes-js, which sets off TurboFan within its first record
+ * from 191 to 244 MiB/s; aes-js, which sets off TurboFan within its first record
  * either way, and a 1 GiB transfer ran as fast as before.
  */
 import { setFlagsFromString } from 'node:v8';
