@@ -16,7 +16,6 @@ import type { ListEntry } from '../protocol/application-messages.js';
 import { ClientConnection, type ClientRequest } from '../protocol/client.js';
 import type { PeerEvent } from '../protocol/events.js';
 import type { Output, PeerOptions } from '../protocol/peer.js';
-import { CLIENT_STEPS } from '../protocol/steps.js';
 import { formatBytes } from '../protocol/units.js';
 import { PeerSocket, type PeerSocketOptions, socketEnds } from './peer-socket.js';
 
@@ -63,15 +62,9 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
   // A stop while connecting ends the attempt; one once connected tells the server.
   let connected: PeerSocket | undefined;
   let stopped = false;
-  // The step under way is stopped, not failed: nothing was caught there, the user ended it.
-  const stopHere = (link: PeerSocket): void => {
-    const active = CLIENT_STEPS.find((step) => peer.stepStatus(step.id) === 'active');
-    if (active !== undefined) report(peer.markStep(active.id, 'stopped', 'stopped by the user'));
-    link.shutdown('the client is stopping');
-  };
   void config.stop?.then(() => {
     stopped = true;
-    if (connected) stopHere(connected);
+    connected?.shutdown('the client is stopping');
   });
   try {
     socket = await openSocket(config.host, config.port, config.stop);
@@ -88,7 +81,7 @@ export async function runClientSession(config: ClientSessionConfig): Promise<Cli
 
   const link = new PeerSocket(peer, socket, onEvent, config.socket);
   connected = link;
-  if (stopped) stopHere(link);
+  if (stopped) link.shutdown('the client is stopping');
   let received: WriteBehind | undefined;
   let saved: { path: string; size: number } | undefined;
   let entries: readonly ListEntry[] | undefined;

@@ -132,12 +132,13 @@ export class PeerSocket {
   }
 
   /**
-   * Ends the session from this side with a fatal internal_error alert that says why,
-   * then closes: the other side learns that the server is stopping, rather than only
-   * that its connection went. The alert leaves after what is already queued.
+   * Ends the session because this program is stopping, with a fatal internal_error
+   * alert that says why, then closes: the other side learns that the server (or the
+   * client) is stopping, rather than only that its connection went. The alert leaves
+   * after what is already queued.
    */
   shutdown(reason: string): void {
-    if (!this.#peer.isFinished) this.#writeAll(this.#peer.abort('internal_error', reason, this.now));
+    if (!this.#peer.isFinished) this.#writeAll(this.#peer.stop(reason, this.now));
     this.#end();
   }
 

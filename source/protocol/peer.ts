@@ -190,6 +190,18 @@ export abstract class Peer {
     });
   }
 
+  /**
+   * Ends the session because this side's program is stopping (Ctrl+C, SIGTERM): the
+   * other side is told why with a fatal internal_error alert, and the step under way
+   * is marked stopped, not failed, for nothing was caught there.
+   */
+  stop(reason: string, now: number): Output {
+    if (this.#ending !== undefined) return this.#flush();
+    const step = this.#activeStep ?? [...this.#steps].find(([id, status]) => status === 'pending' && id !== 'close')?.[0];
+    if (step !== undefined) this.step(step, 'stopped', 'stopped by the user');
+    return this.abort('internal_error', reason, now);
+  }
+
   // ---- for the subclasses ----
 
   protected abstract onHandshake(message: HandshakeMessage, bytes: Uint8Array, now: number): void;

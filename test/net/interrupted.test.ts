@@ -251,6 +251,10 @@ describe('server.close() during a transfer', () => {
     expect(closedEvents(events)).toEqual([expect.objectContaining({ ok: false, how: 'alert_received' })]);
     expect(recorded.server.openConnections).toBe(0);
     expect(closedEvents(recorded.eventsOf(1))).toEqual([expect.objectContaining({ ok: false, how: 'alert_sent', reason: 'the server is stopping' })]);
+    // The server's step under way is stopped, not failed: nothing was caught there, its program was ended.
+    const serverSteps = recorded.eventsOf(1).filter((event) => event.type === 'step');
+    expect(serverSteps).toContainEqual(expect.objectContaining({ step: 'stream', status: 'stopped', detail: 'stopped by the user' }));
+    expect(serverSteps.filter((event) => event.status === 'failed')).toEqual([]);
     // The port is released: a new client is refused rather than served.
     const after = await harness.fetch(recorded.port, { op: 'GET', name: 'big.bin' }, work.receivedDir);
     expect(expectFailure(after.result).kind).toBe('connection');
