@@ -20,6 +20,22 @@ export interface FolderFile {
   readonly stats: Stats;
 }
 
+/** What is at a path that should hold a regular file, as the rest of a sentence about it: "is a folder, not a regular file". */
+export function notARegularFile(stats: Stats): string {
+  const kind = kindOf(stats);
+  return kind === undefined ? 'is not a regular file' : `is ${kind}, not a regular file`;
+}
+
+function kindOf(stats: Stats): string | undefined {
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  return undefined;
+}
+
 /** The `code` of a Node system error, such as ENOENT, or undefined for anything else. */
 export function errorCode(error: unknown): string | undefined {
   if (error instanceof Error && 'code' in error && typeof error.code === 'string') return error.code;

@@ -13,7 +13,7 @@ import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GuardedFolder, overlappingFolder, realPathToBe } from './guarded-folders.js';
 import { checkName, NameRefusal } from './names.js';
-import { collectRegularFiles, errorCode, isInsideFolder, refusalOfResolvedName } from './folder-tree.js';
+import { collectRegularFiles, errorCode, isInsideFolder, notARegularFile, refusalOfResolvedName } from './folder-tree.js';
 
 export interface PublicFileEntry {
   readonly name: string;
@@ -66,18 +66,8 @@ function folderError(publicDir: string, error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-function describeKind(stats: Stats): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a named pipe (FIFO)';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  if (stats.isSymbolicLink()) return 'a symbolic link';
-  return 'not a regular file';
-}
-
 function notRegular(name: string, stats: Stats): NameRefusal {
-  return new NameRefusal('access_denied', `"${name}" is ${describeKind(stats)}, not a regular file`);
+  return new NameRefusal('access_denied', `"${name}" ${notARegularFile(stats)}`);
 }
 
 function notFound(name: string): NameRefusal {
@@ -96,7 +86,7 @@ function refusalForError(name: string, error: unknown): NameRefusal {
     case 'ELOOP':
       return new NameRefusal('access_denied', `"${name}" goes through a loop of symbolic links`);
     case 'EISDIR':
-      return new NameRefusal('access_denied', `"${name}" is a directory, not a regular file`);
+      return new NameRefusal('access_denied', `"${name}" is a folder, not a regular file`);
     case 'ENXIO':
       return new NameRefusal('access_denied', `"${name}" is a socket or device, not a regular file`);
     default:

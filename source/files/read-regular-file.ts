@@ -7,9 +7,9 @@
  * checked on the handle that was opened (a look at the path first could see another
  * file than the one opened), and only a regular file is read, through that handle.
  */
-import { constants, type Stats } from 'node:fs';
+import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { errorCode } from './folder-tree.js';
+import { errorCode, notARegularFile } from './folder-tree.js';
 
 // O_NONBLOCK lets a FIFO open at once, to be refused, and changes nothing for a
 // regular file; O_NOCTTY stops a terminal linked in here from becoming this process's
@@ -25,13 +25,6 @@ export interface RegularFile {
 /** Something other than a regular file at the path; the message follows the file's name. */
 export class NotRegularFile extends Error {
   override readonly name = 'NotRegularFile';
-}
-
-function describeKind(stats: Stats): string {
-  if (stats.isDirectory()) return 'is a folder, not a file';
-  if (stats.isFIFO()) return 'is a named pipe (FIFO), not a regular file';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'is a device, not a regular file';
-  return 'is not a regular file';
 }
 
 /**
@@ -59,7 +52,7 @@ export async function readRegularFile(path: string): Promise<RegularFile | undef
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new NotRegularFile(describeKind(stats));
+    if (!stats.isFile()) throw new NotRegularFile(notARegularFile(stats));
     return { bytes: await handle.readFile(), mode: stats.mode & 0o777 };
   } finally {
     await handle.close();

@@ -172,7 +172,7 @@ describe('store/ from the command line', () => {
     execFileSync('mkfifo', [join(odd, '20260101-000000001-client-abcdef.jsonl')]);
     const history = await runCli(['history', '--store', 'odd-store'], root, 20_000);
     expect(history.code).toBe(0);
-    expect(history.stderr).toContain(`skipped ${join(odd, '20260101-000000000-client-abcdef.jsonl')}: is a folder, not a file`);
+    expect(history.stderr).toContain(`skipped ${join(odd, '20260101-000000000-client-abcdef.jsonl')}: is a folder, not a regular file`);
     expect(history.stderr).toContain(`skipped ${join(odd, '20260101-000000001-client-abcdef.jsonl')}: is a named pipe (FIFO), not a regular file`);
     const replay = await runCli(['replay', 'last', '--store', 'odd-store'], root, 20_000);
     expect([replay.code, replay.stderr]).toEqual([2, expect.stringContaining('is a named pipe (FIFO), not a regular file')]);

@@ -101,10 +101,10 @@ describe('openPublicFile', () => {
     expect((await refusalOf(openPublicFile(publicDir, 'notes.txt/inside'))).alert).toBe('file_not_found');
   });
 
-  it('refuses a directory with access_denied', async () => {
+  it('refuses a folder with access_denied', async () => {
     const refusal = await refusalOf(openPublicFile(publicDir, 'docs/guide'));
     expect(refusal.alert).toBe('access_denied');
-    expect(refusal.message).toBe('"docs/guide" is a directory, not a regular file');
+    expect(refusal.message).toBe('"docs/guide" is a folder, not a regular file');
   });
 
   it('refuses a symbolic link to a file outside, without opening it', async () => {

@@ -174,7 +174,7 @@ describe('keystore files that are not files', () => {
     const path = join(copy, 'server/server.cert');
     await rm(path);
     await mkdir(path);
-    await expect(openKeystore(copy)).rejects.toThrow(`${path}: is a folder, not a file`);
+    await expect(openKeystore(copy)).rejects.toThrow(`${path}: is a folder, not a regular file`);
   });
 
   it.each(['ca/ca.cert', 'server/server.key'])('a named pipe in place of %s is refused by name, not waited on', async (file) => {
@@ -191,7 +191,7 @@ describe('keystore files that are not files', () => {
     const path = join(copy, 'server/server.cert');
     await rm(path);
     await symlink('/dev/zero', path);
-    await expect(openKeystore(copy)).rejects.toThrow(`${path}: is a device, not a regular file. Remove ${path}`);
+    await expect(openKeystore(copy)).rejects.toThrow(`${path}: is a character device, not a regular file. Remove ${path}`);
   });
 });
 

@@ -126,12 +126,12 @@ describe('names the server refuses', () => {
     await expectHonestClientServed(port);
   }, 20_000);
 
-  it('refuses a directory name with access_denied', async () => {
+  it('refuses a folder name with access_denied', async () => {
     const { port } = await harness.startServer(work.publicDir);
 
     const { result } = await harness.fetch(port, { op: 'GET', name: 'docs' }, work.receivedDir);
 
-    expect(expectProtocolFailure(result, ACCESS_DENIED)).toMatch(/directory/);
+    expect(expectProtocolFailure(result, ACCESS_DENIED)).toMatch(/is a folder, not a regular file/);
     expect(await entriesOf(work.receivedDir)).toEqual([]);
     await expectHonestClientServed(port);
   }, 20_000);
