@@ -26,6 +26,11 @@ export function notARegularFile(stats: Stats): string {
   return kind === undefined ? 'is not a regular file' : `is ${kind}, not a regular file`;
 }
 
+/** The same for a path that should be a folder: "is a named pipe (FIFO), not a folder". */
+export function notAFolder(stats: Stats): string {
+  return `is ${stats.isFile() ? 'a file' : (kindOf(stats) ?? 'something else')}, not a folder`;
+}
+
 function kindOf(stats: Stats): string | undefined {
   if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a named pipe (FIFO)';
@@ -56,7 +61,7 @@ export async function makeFolders(path: string): Promise<void> {
       throw new Error(`cannot reach the folder ${current}: ${errorCode(error) ?? String(error)}`);
     });
     if (stats?.isDirectory()) break;
-    if (stats !== undefined) throw new Error(`${current} is not a folder`);
+    if (stats !== undefined) throw new Error(`${current} ${notAFolder(stats)}`);
     missing.push(current);
     if (dirname(current) === current) break;
   }

@@ -17,6 +17,7 @@
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errorCode, makeFolders } from '../files/folder-tree.js';
 import type { Certificate, CertificateRole } from '../crypto/certificate.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
 import { type AttackerPaths, IDENTITY_FOLDERS, type IdentityPaths, keystoreLayout, layoutFiles, PEER_IDENTITIES, type PeerIdentity } from './layout.js';
@@ -41,6 +42,18 @@ export const WRONG_NAME = 'mallory';
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FOLDER_MODE = 0o700;
+
+/**
+ * Makes a keystore folder and those above it, for this user only. Where something
+ * that is no folder stands in the way, the error says what and where ("… is a named
+ * pipe (FIFO), not a folder"), not mkdir's "file already exists".
+ */
+async function makeKeystoreFolder(path: string): Promise<void> {
+  await mkdir(path, { recursive: true, mode: FOLDER_MODE }).catch(async (error: unknown) => {
+    if (errorCode(error) === 'EEXIST' || errorCode(error) === 'ENOTDIR') await makeFolders(path);
+    throw error;
+  });
+}
 
 export interface Identity {
   readonly key: RsaPrivateKey;
@@ -177,8 +190,8 @@ export async function openKeystore(dir: string, options: KeystoreOptions = {}): 
   const layout = keystoreLayout(dir);
   const { ca, server, client, rogueCa, attacker } = layout;
   const times = validityPeriods(options.now?.() ?? new Date());
-  await mkdir(dir, { recursive: true, mode: FOLDER_MODE });
-  await Promise.all(IDENTITY_FOLDERS.map((name) => mkdir(join(dir, name), { recursive: true, mode: FOLDER_MODE })));
+  await makeKeystoreFolder(dir);
+  await Promise.all(IDENTITY_FOLDERS.map((name) => makeKeystoreFolder(join(dir, name))));
   const setAside = await removeLeftovers(dir);
   const signedByDemoCa = [server.cert, client.cert, attacker.expired, attacker.wrongName];
   const peerCopy = await isPeerCopy(ca);
@@ -280,7 +293,7 @@ class StrandedFoldersError extends Error {
  * another process is opening the same keystore.
  */
 export async function regenerateKeystore(dir: string, options: KeystoreOptions = {}): Promise<Keystore> {
-  await mkdir(dir, { recursive: true, mode: FOLDER_MODE });
+  await makeKeystoreFolder(dir);
   const staging = join(dir, stagingFolderName());
   let keepStaging = false;
   try {

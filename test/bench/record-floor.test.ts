@@ -46,7 +46,7 @@ describe('the record layer alone (bench)', () => {
     await writeFile(file, randomFillSync(Buffer.alloc(1024)));
     const notAFolder = join(root, 'not-a-folder');
     await writeFile(notAFolder, 'a file where the received folder should be');
-    await expect(runFloor({ file, received: notAFolder, aes: 'native' })).rejects.toThrow(/not-a-folder is not a folder/u);
+    await expect(runFloor({ file, received: notAFolder, aes: 'native' })).rejects.toThrow(/not-a-folder is a file, not a folder/u);
   }, 30_000);
 
   it('fails, rather than waiting for ever, when the sender dies before it listens', async () => {

@@ -126,7 +126,7 @@ describe('tls-tui client against tls-tui server', () => {
     expect(badPort.stderr.trim().split('\n')).toEqual([expect.stringContaining("option '--port <port>' argument '70000' is invalid"), '(add --help for the options)']);
     // A received folder that cannot be made, or is no place for a file (even for root), is reported before connecting, and exits 4.
     for (const [folder, problem] of [
-      ['secret.txt/sub', 'secret.txt is not a folder'],
+      ['secret.txt/sub', 'secret.txt is a file, not a folder'],
       ['/proc/tls-tui-no-such', 'cannot create the folder /proc/tls-tui-no-such: ENOENT'],
       ['/proc', 'the received folder /proc: cannot create a file there: ENOENT'],
     ]) {

@@ -70,8 +70,8 @@ describe('makeFolders', () => {
   it('names the file that stands where a folder should be', async () => {
     const root = await temporaryDir();
     await writeFile(join(root, 'plain'), 'x');
-    await expect(makeFolders(join(root, 'plain'))).rejects.toThrow(`${join(root, 'plain')} is not a folder`);
-    await expect(makeFolders(join(root, 'plain', 'below', 'more'))).rejects.toThrow(`${join(root, 'plain')} is not a folder`);
+    await expect(makeFolders(join(root, 'plain'))).rejects.toThrow(`${join(root, 'plain')} is a file, not a folder`);
+    await expect(makeFolders(join(root, 'plain', 'below', 'more'))).rejects.toThrow(`${join(root, 'plain')} is a file, not a folder`);
   });
 
   // Node's recursive mkdir never returns on this path (Node 20): this one must, with the reason.

@@ -198,7 +198,7 @@ describe('ReceivedFile', () => {
     // Root may write anywhere a mode forbids; /proc takes no new files from anyone.
     await expect(ReceivedFile.checkFolder('/proc')).rejects.toThrow('cannot create a file there: ENOENT');
     await writeFile(join(outsideDir, 'not-a-folder'), 'x');
-    await expect(ReceivedFile.checkFolder(join(outsideDir, 'not-a-folder'))).rejects.toThrow(`${join(outsideDir, 'not-a-folder')} is not a folder`);
+    await expect(ReceivedFile.checkFolder(join(outsideDir, 'not-a-folder'))).rejects.toThrow(`${join(outsideDir, 'not-a-folder')} is a file, not a folder`);
   });
 
   it('after a failed write, refuses to commit and abort removes the partial file', async () => {

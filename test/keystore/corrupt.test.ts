@@ -186,6 +186,18 @@ describe('keystore files that are not files', () => {
     await expect(openKeystore(copy)).rejects.toThrow(`${path}: is a named pipe (FIFO), not a regular file. Remove ${path}`);
   });
 
+  it.each([
+    ['the keystore folder', ''],
+    ['an identity folder', 'ca'],
+  ])('a named pipe in place of %s is named, not reported as "file already exists"', async (_what, folder) => {
+    const root = await copyOf(dir);
+    const path = folder === '' ? join(root, 'keystore') : join(root, folder);
+    await rm(path, { recursive: true, force: true });
+    execFileSync('mkfifo', [path]);
+    pipes.push(path);
+    await expect(openKeystore(folder === '' ? path : root)).rejects.toThrow(`${path} is a named pipe (FIFO), not a folder`);
+  });
+
   it('a link to a device, which would never run out of bytes, is refused by name', async () => {
     const copy = await copyOf(dir);
     const path = join(copy, 'server/server.cert');
