@@ -6,6 +6,8 @@
  * watches the event loop meanwhile: a long delay is a frozen screen. It prints one
  * JSON line with the delays and the rate.
  */
+// The same V8 tiering as the dashboard's process, which this one stands in for.
+import '../v8-tiering.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AesImplementation } from '../crypto/aes-ctr.js';
 import { openKeystore } from '../keystore/keystore.js';
