@@ -17,9 +17,9 @@
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorCode, makeFolders } from '../files/folder-tree.js';
 import type { Certificate, CertificateRole } from '../crypto/certificate.js';
 import type { RsaPrivateKey } from '../crypto/rsa.js';
+import { errorCode, makeFolders } from '../files/folder-tree.js';
 import { type AttackerPaths, IDENTITY_FOLDERS, type IdentityPaths, keystoreLayout, layoutFiles, PEER_IDENTITIES, type PeerIdentity } from './layout.js';
 import { MOVED_ASIDE, removeLeftovers, stagingFolderName } from './leftovers.js';
 import { attackerNotHere, identityNotHere } from './not-here.js';
