@@ -6,6 +6,7 @@
  */
 import { dirname } from 'node:path';
 import { replaceFileAtomically } from '../keystore/atomic-write.js';
+import { printable } from '../protocol/printable.js';
 import { stepsOf } from '../protocol/steps.js';
 import { transcriptToPcap } from '../store/pcap.js';
 import { sessionHeading, sessionLine } from '../store/session-line.js';
@@ -54,29 +55,31 @@ export async function runReplayCommand(options: { readonly store: string; readon
   if (typeof transcript === 'number') return transcript;
   const { meta } = transcript;
   const state = dashboardReducer(initialState(), { type: 'engine', events: replayEvents(transcript) });
-  output.say(`replay of ${meta.id}: ${meta.kind}, started ${meta.startedAt}${meta.mode === 'off' ? '' : `, attacker ${meta.mode}`}${transcript.complete ? '' : ' (INCOMPLETE: the session never wrote its outcome)'}`);
+  // A transcript's text may have been edited by hand: every line is escaped, so that a terminal never takes it for commands.
+  const say = (line: string): void => output.say(printable(line));
+  say(`replay of ${meta.id}: ${meta.kind}, started ${meta.startedAt}${meta.mode === 'off' ? '' : `, attacker ${meta.mode}`}${transcript.complete ? '' : ' (INCOMPLETE: the session never wrote its outcome)'}`);
   for (const role of ['client', 'server'] as const) {
     if (!meta.roles.includes(role)) continue;
-    output.say(`${role}:`);
+    say(`${role}:`);
     for (const step of stepsOf(role)) {
       const view = state[role].steps[step.id];
       if (view === undefined || view.status === 'pending') continue;
-      output.say(`  ${STATUS_SYMBOLS[view.status]} ${step.label}${view.detail ? `: ${view.detail}` : ''}`);
+      say(`  ${STATUS_SYMBOLS[view.status]} ${step.label}${view.detail ? `: ${view.detail}` : ''}`);
     }
   }
-  for (const note of state.attackNotes) output.say(`attacker: ${note}`);
-  output.say('wire:');
+  for (const note of state.attackNotes) say(`attacker: ${note}`);
+  say('wire:');
   for (const row of wireRows(state.wire, state.wireOmitted)) {
     if (row.kind === 'omitted') {
-      output.say(`       ${row.text}`);
+      say(`       ${row.text}`);
       continue;
     }
     const { entry, number } = row;
     const mark = entry.attack && entry.attack !== 'forwarded' ? `  [${entry.attack}]` : '';
-    output.say(`  ${String(number).padStart(3)}  ${entry.hop.padEnd(16)} ${entry.message.padEnd(22)} ${String(entry.size).padStart(6)} B  ${protectionLabel(entry)}${mark}`);
+    say(`  ${String(number).padStart(3)}  ${entry.hop.padEnd(16)} ${entry.message.padEnd(22)} ${String(entry.size).padStart(6)} B  ${protectionLabel(entry)}${mark}`);
   }
-  for (const [kind, count] of Object.entries(omittedRecords(transcript).other)) output.say(`  (${count} ${kind} records were not kept in the transcript)`);
-  if (state.result) output.say(`${STATUS_SYMBOLS[resultStatus(state.result)]} ${state.result.text}`);
+  for (const [kind, count] of Object.entries(omittedRecords(transcript).other)) say(`  (${count} ${kind} records were not kept in the transcript)`);
+  if (state.result) say(`${STATUS_SYMBOLS[resultStatus(state.result)]} ${state.result.text}`);
   output.record({ type: 'replay', meta, complete: transcript.complete, client: state.client.steps, server: state.server.steps, result: state.result ?? null });
   return EXIT.ok;
 }

@@ -4,7 +4,7 @@
  * much, and how it ended. The columns are data, so a narrow list can leave some
  * out and keep the outcome readable.
  */
-import { listedName } from '../protocol/printable.js';
+import { listedName, printable } from '../protocol/printable.js';
 import { formatBytes, formatDuration } from '../protocol/units.js';
 import { cellWidth, cutToCells } from '../text/cells.js';
 import type { SessionSummary } from './session-store.js';
@@ -77,11 +77,12 @@ export function sessionColumns(width = Number.POSITIVE_INFINITY): readonly Sessi
   return columns;
 }
 
+/** Cells escaped with `printable`: a transcript's text may have been edited by hand, and a terminal must not take it for commands. */
 function row(columns: readonly SessionColumn[], cell: (column: SessionColumn) => string): string {
   return columns
     .map((column) => {
-      if (column.width === 0) return cell(column);
-      const text = cutToCells(cell(column), column.width);
+      if (column.width === 0) return printable(cell(column));
+      const text = cutToCells(printable(cell(column)), column.width);
       const padding = ' '.repeat(column.width - cellWidth(text));
       return column.alignRight ? padding + text : text + padding;
     })

@@ -6,6 +6,7 @@
  * stepping back and forth.
  */
 import type { AttackEvent, PeerEvent } from '../protocol/events.js';
+import { printable } from '../protocol/printable.js';
 import type { Transcript } from '../store/session-store.js';
 import { stoppedBecause } from '../store/transcript.js';
 import { type Action, type DashboardState, dashboardReducer, type EngineEvent, initialState } from './dashboard-state.js';
@@ -28,11 +29,11 @@ export function replayEvents(transcript: Transcript): EngineEvent[] {
       type: 'session-start',
       session: { id: 0, name: `stored session of ${meta.startedAt.replace('T', ' ').slice(0, 19)} UTC`, request, mode: meta.mode as DashboardState['settings']['mode'], verify: meta.verify ?? true, startedAt },
     },
-    ...transcript.lines.map((line): EngineEvent => ({ type: 'peer', event: asSeenBySender(line.event, meta.roles), at: startedAt + line.t })),
+    ...transcript.lines.map((line): EngineEvent => ({ type: 'peer', event: asSeenBySender(shownSafely(line.event), meta.roles), at: startedAt + line.t })),
   ];
   if (outcome !== undefined) {
     const text = outcome.ok ? (outcome.reason ?? 'complete') : `stopped: ${stoppedBecause(outcome)}`;
-    events.push({ type: 'session-end', result: { ok: outcome.ok, text }, omitted: omittedRecords(transcript).listed });
+    events.push({ type: 'session-end', result: { ok: outcome.ok, text: printable(text) }, omitted: omittedRecords(transcript).listed });
   }
   return events;
 }
@@ -66,6 +67,15 @@ export function omittedRecords(transcript: Transcript): { readonly listed: Recor
  * one peer alone (a headless client or server) has the other side's records only as
  * received, so those stand in for the sender's.
  */
+/**
+ * A step's detail as the screen may show it. The engine makes every detail printable
+ * as it happens, so a transcript the program wrote is unchanged; one edited by hand
+ * may hold a control sequence, which must reach the screen as text, not as a command.
+ */
+function shownSafely(event: PeerEvent | AttackEvent): PeerEvent | AttackEvent {
+  return event.type === 'step' ? { ...event, detail: printable(event.detail) } : event;
+}
+
 function asSeenBySender(event: PeerEvent | AttackEvent, roles: readonly string[]): PeerEvent | AttackEvent {
   if (event.type !== 'wire' || event.action !== 'received') return event;
   const sender = event.role === 'client' ? 'server' : 'client';

@@ -157,6 +157,27 @@ describe('store/ from the command line', () => {
     expect(history.stderr).toContain(`skipped ${problem}`);
   }, 30_000);
 
+  it('history and replay escape the control characters a transcript edited by hand holds, rather than send them to the terminal', async () => {
+    const client = await runCli(['client', '--port', String(server.port), '--file', 'small.txt', '--keystore', 'keystore', '--store', 'edited-store'], root);
+    expect(client.code).toBe(0);
+    const [name] = await readdir(join(root, 'edited-store'));
+    const path = join(root, 'edited-store', name!);
+    // Clears the screen, retitles the window, and forges a line of the program's own.
+    const hostile = '\u001b]0;owned\u0007\u001b[2J\r\n✔ ok';
+    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const step = lines.find((line) => (line.event as { type?: string; detail?: string } | undefined)?.type === 'step' && (line.event as { detail: string }).detail !== '');
+    (step!.event as { detail: string }).detail = hostile;
+    const outcome = lines.find((line) => line.type === 'outcome')!;
+    Object.assign(outcome, { ok: false, reason: hostile });
+    await writeFile(path, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    for (const command of ['history', 'replay']) {
+      const run = await runCli(command === 'history' ? ['history', '--store', 'edited-store'] : ['replay', 'last', '--store', 'edited-store'], root);
+      expect([command, run.code]).toEqual([command, 0]);
+      expect(run.stdout, `control characters in ${command}`).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u);
+      expect(run.stdout, command).toContain('\\u001b[2J\\u000d\\u000a✔ ok');
+    }
+  }, 30_000);
+
   it('says in one line that a store folder cannot be read, and names a folder or FIFO where a transcript should be, without hanging', async () => {
     await writeFile(join(root, 'not-a-folder'), 'x');
     for (const command of [['history'], ['replay', 'last'], ['export', 'last', '--json']]) {

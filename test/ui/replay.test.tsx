@@ -94,6 +94,17 @@ describe('replay', () => {
     }
   });
 
+  it('shows the control characters of a transcript edited by hand as text: a step detail and the result', async () => {
+    const hostile = '\u001b]0;owned\u0007\u001b[2J';
+    const writer = TranscriptWriter.open(join(root, 'store-edited'), { kind: 'client', roles: ['client'], request: { op: 'GET', name: 'notes.txt' }, mode: 'off' }, new Date(NOW));
+    writer.record({ type: 'step', role: 'client', step: 'connect', status: 'done', detail: hostile }, NOW + 1);
+    writer.finish({ ok: false, reason: hostile }, NOW + 2);
+    const transcript = await readTranscript(writer.path);
+    const state = seekReplay(startReplay(transcript, initialState()), replayEvents(transcript).length).state;
+    expect(state.client.steps.connect?.detail).toBe('\\u001b]0;owned\\u0007\\u001b[2J');
+    expect(state.result?.text).toBe('stopped: \\u001b]0;owned\\u0007\\u001b[2J');
+  });
+
   it("shows the live folders in the Files and Received tabs, which a session does not record", async () => {
     const { transcript } = await storedSession();
     const live = { ...initialState(), files: [{ name: 'hello.txt', size: 254 }], received: [{ name: 'notes.txt', size: 5_000, sha256: 'ab'.repeat(32) }], filter: 'hel' };
