@@ -85,10 +85,7 @@ export class CommandOutput {
     if (line !== undefined) this.say(`${prefix}${line}`);
   }
 
-  /**
-   * Found without building a key: a file sends a progress event with every record, so
-   * a string made for each would be made, hashed and dropped 4,096 times in 64 MiB.
-   */
+  /** The thinner of a session's role, kept by session so that its closed event drops both roles' at once. */
   #thinner(prefix: string, role: PeerEvent['role']): ProgressThinner {
     let byRole = this.#progress.get(prefix);
     if (byRole === undefined) this.#progress.set(prefix, (byRole = new Map()));

@@ -197,7 +197,7 @@ export abstract class Peer {
    */
   stop(reason: string, now: number): Output {
     if (this.#ending !== undefined) return this.#flush();
-    const step = this.#activeStep ?? [...this.#steps].find(([id, status]) => status === 'pending' && id !== 'close')?.[0];
+    const step = this.#activeStep ?? this.#nextPendingStep();
     if (step !== undefined) this.step(step, 'stopped', 'stopped by the user');
     return this.abort('internal_error', reason, now);
   }
@@ -427,10 +427,15 @@ export abstract class Peer {
     const alert = ending.alert;
     const detail = how === 'alert_sent' && alert ? `${alertName(alert.description)}: ${alert.reason}` : ending.reason;
     const alreadyFailed = [...this.#steps.values()].some((status) => status === 'failed' || status === 'stopped');
-    const failing = this.#activeStep ?? (alreadyFailed ? undefined : ([...this.#steps].find(([id, status]) => status === 'pending' && id !== 'close')?.[0] ?? 'close'));
+    const failing = this.#activeStep ?? (alreadyFailed ? undefined : (this.#nextPendingStep() ?? 'close'));
     // A connection that went without a word was ended by the other side (or the path) too: nothing was caught here.
     if (failing !== undefined && (how === 'alert_received' || how === 'connection_lost')) this.step(failing, 'stopped', `stopped: ${detail}`);
     else if (failing !== undefined) this.step(failing, 'failed', detail);
+  }
+
+  /** The first step not begun yet, close aside: where a session that ends between steps ended. */
+  #nextPendingStep(): StepId | undefined {
+    return [...this.#steps].find(([id, status]) => status === 'pending' && id !== 'close')?.[0];
   }
 
   #end(ending: Ending, how: ClosedEvent['how']): void {

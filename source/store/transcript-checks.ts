@@ -176,4 +176,3 @@ export function eventLineOf(where: string, value: object): TranscriptLine {
   if (fields !== undefined) checkedLine(where, `${event.type} event`, event, fields);
   return line;
 }
-

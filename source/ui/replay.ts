@@ -63,11 +63,6 @@ export function omittedRecords(transcript: Transcript): { readonly listed: Recor
 }
 
 /**
- * The wire log lists each record once, as its sender sent it. A transcript kept by
- * one peer alone (a headless client or server) has the other side's records only as
- * received, so those stand in for the sender's.
- */
-/**
  * A step's detail as the screen may show it. The engine makes every detail printable
  * as it happens, so a transcript the program wrote is unchanged; one edited by hand
  * may hold a control sequence, which must reach the screen as text, not as a command.
@@ -76,6 +71,11 @@ function shownSafely(event: PeerEvent | AttackEvent): PeerEvent | AttackEvent {
   return event.type === 'step' ? { ...event, detail: printable(event.detail) } : event;
 }
 
+/**
+ * The wire log lists each record once, as its sender sent it. A transcript kept by
+ * one peer alone (a headless client or server) has the other side's records only as
+ * received, so those stand in for the sender's.
+ */
 function asSeenBySender(event: PeerEvent | AttackEvent, roles: readonly string[]): PeerEvent | AttackEvent {
   if (event.type !== 'wire' || event.action !== 'received') return event;
   const sender = event.role === 'client' ? 'server' : 'client';
