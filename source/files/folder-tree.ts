@@ -31,6 +31,13 @@ export function notAFolder(stats: Stats): string {
   return `is ${stats.isFile() ? 'a file' : (kindOf(stats) ?? 'something else')}, not a folder`;
 }
 
+/** The same, from the error open() gives for what it will not open as a file (a folder on Windows, a socket or device). */
+export function notARegularFileOnOpen(code: string | undefined): string | undefined {
+  if (code === 'EISDIR') return 'is a folder, not a regular file';
+  if (code === 'ENXIO') return 'is a socket or device, not a regular file';
+  return undefined;
+}
+
 function kindOf(stats: Stats): string | undefined {
   if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a named pipe (FIFO)';

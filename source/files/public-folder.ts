@@ -13,7 +13,7 @@ import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GuardedFolder, overlappingFolder, realPathToBe } from './guarded-folders.js';
 import { checkName, NameRefusal } from './names.js';
-import { collectRegularFiles, errorCode, isInsideFolder, notARegularFile, refusalOfResolvedName } from './folder-tree.js';
+import { collectRegularFiles, errorCode, isInsideFolder, notARegularFile, notARegularFileOnOpen, refusalOfResolvedName } from './folder-tree.js';
 
 export interface PublicFileEntry {
   readonly name: string;
@@ -86,9 +86,8 @@ function refusalForError(name: string, error: unknown): NameRefusal {
     case 'ELOOP':
       return new NameRefusal('access_denied', `"${name}" goes through a loop of symbolic links`);
     case 'EISDIR':
-      return new NameRefusal('access_denied', `"${name}" is a folder, not a regular file`);
     case 'ENXIO':
-      return new NameRefusal('access_denied', `"${name}" is a socket or device, not a regular file`);
+      return new NameRefusal('access_denied', `"${name}" ${notARegularFileOnOpen(errorCode(error))}`);
     default:
       throw error;
   }

@@ -9,7 +9,7 @@
  */
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { errorCode, notARegularFile } from './folder-tree.js';
+import { errorCode, notARegularFile, notARegularFileOnOpen } from './folder-tree.js';
 
 // O_NONBLOCK lets a FIFO open at once, to be refused, and changes nothing for a
 // regular file; O_NOCTTY stops a terminal linked in here from becoming this process's
@@ -37,18 +37,11 @@ export async function readRegularFile(path: string): Promise<RegularFile | undef
   try {
     handle = await open(path, OPEN_FLAGS);
   } catch (error) {
-    switch (errorCode(error)) {
-      case 'ENOENT':
-        return undefined;
-      case 'EISDIR':
-        // Windows refuses to open a folder; elsewhere the type check below finds it.
-        throw new NotRegularFile('is a folder, not a file', { cause: error });
-      case 'ENXIO':
-        // What open() answers for a socket, or a device with nothing behind it.
-        throw new NotRegularFile('is a socket or a device, not a regular file', { cause: error });
-      default:
-        throw error;
-    }
+    if (errorCode(error) === 'ENOENT') return undefined;
+    // Windows refuses to open a folder (elsewhere the type check below finds it); a socket, or a device with nothing behind it, is refused everywhere.
+    const refused = notARegularFileOnOpen(errorCode(error));
+    if (refused !== undefined) throw new NotRegularFile(refused, { cause: error });
+    throw error;
   }
   try {
     const stats = await handle.stat();

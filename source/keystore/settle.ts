@@ -15,6 +15,7 @@ import { type Certificate, type CertificateRole, issueCertificate, newSerial, pa
 import { RsaPrivateKey, RsaPublicKey } from '../crypto/rsa.js';
 import { createFileAtomically } from './atomic-write.js';
 import { KeystoreError } from './keystore-error.js';
+import { errorCode } from '../files/folder-tree.js';
 import { NotRegularFile, readRegularFile, type RegularFile } from '../files/read-regular-file.js';
 import { newCaAdvice, permissionAdvice, remakeAdvice } from './repair-advice.js';
 
@@ -56,10 +57,6 @@ export interface CertificatePlan {
 
 function isPrivate(key: SettledKey | PublicKeySource): key is SettledKey {
   return 'key' in key;
-}
-
-function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
 /** Whether the system refused this user access to a file, as opposed to the file being wrong. */
