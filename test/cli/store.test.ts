@@ -30,6 +30,14 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** Fetches small.txt with a client process keeping its transcript in `store` (under root), and returns the transcript's path. */
+async function clientTranscript(store: string): Promise<string> {
+  const client = await runCli(['client', '--port', String(server.port), '--file', 'small.txt', '--keystore', 'keystore', '--store', store], root);
+  expect(client.code).toBe(0);
+  const [name] = await readdir(join(root, store));
+  return join(root, store, name!);
+}
+
 describe('store/ from the command line', () => {
   it('64 concurrent server sessions give 64 whole, separate transcripts', async () => {
     const keystore = await openKeystore(join(root, 'keystore'));
@@ -137,10 +145,7 @@ describe('store/ from the command line', () => {
   }, 30_000);
 
   it('replay and export refuse a transcript with a damaged event line, naming the line, without a stack trace', async () => {
-    const client = await runCli(['client', '--port', String(server.port), '--file', 'small.txt', '--keystore', 'keystore', '--store', 'damaged-store'], root);
-    expect(client.code).toBe(0);
-    const [name] = await readdir(join(root, 'damaged-store'));
-    const path = join(root, 'damaged-store', name!);
+    const path = await clientTranscript('damaged-store');
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
     const wire = lines.findIndex((line) => line.includes('"type":"wire"'));
     const damaged = JSON.parse(lines[wire]!) as { event: { record: unknown } };
@@ -158,10 +163,7 @@ describe('store/ from the command line', () => {
   }, 30_000);
 
   it('history and replay escape the control characters a transcript edited by hand holds, rather than send them to the terminal', async () => {
-    const client = await runCli(['client', '--port', String(server.port), '--file', 'small.txt', '--keystore', 'keystore', '--store', 'edited-store'], root);
-    expect(client.code).toBe(0);
-    const [name] = await readdir(join(root, 'edited-store'));
-    const path = join(root, 'edited-store', name!);
+    const path = await clientTranscript('edited-store');
     // Clears the screen, retitles the window, and forges a line of the program's own.
     const hostile = '\u001b]0;owned\u0007\u001b[2J\r\n✔ ok';
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
