@@ -88,7 +88,13 @@ async function transferRows({ root, folders, notes }: Bench): Promise<readonly R
   const runs = SIZES.transferRuns;
   say(`aes-js alone, ${SIZES.transferMiB} MiB transfers with aes-js and with --aes native, and the record layer alone (${runs} runs each)`);
   const aesJsAlone = async (warm: boolean): Promise<number> => (await runChild<AesReferenceResult>('./aes-reference.js', { bytes, warm } satisfies AesReferenceConfig)).bytesPerSecond;
-  const transfer = async (aes: AesImplementation): Promise<number> => (await measureTransfer(folders, 'transfer.bin', bytes, aes)).bytesPerSecond;
+  /** Each native run's rate once a tenth of the file has moved, for the note on warming up. */
+  const nativeAfterFirstTenth: number[] = [];
+  const transfer = async (aes: AesImplementation): Promise<number> => {
+    const figures = await measureTransfer(folders, 'transfer.bin', bytes, aes);
+    if (aes === 'native') nativeAfterFirstTenth.push(figures.afterFirstTenthBytesPerSecond);
+    return figures.bytesPerSecond;
+  };
   const recordsAlone = async (aes: RecordFloorConfig['aes']): Promise<number> => {
     const config: RecordFloorConfig = { file: join(folders.public, 'transfer.bin'), received: join(root, 'record-floor'), aes };
     return (await runChild<RecordFloorResult>('./record-floor.js', config)).bytesPerSecond;
@@ -120,6 +126,14 @@ async function transferRows({ root, folders, notes }: Bench): Promise<readonly R
       `${formatRatio(rate('native') / rate('aloneNative'))} (native) of the record layer's pace alone: the rest is the session engine's cost.`,
     `The runs one by one, in MiB/s: aes-js transfers ${oneByOne('aesJs')}; native transfers ${oneByOne('native')}; the aes-js reference ${oneByOne('reference')}.`,
   );
+  const afterFirstTenth = median(nativeAfterFirstTenth);
+  if (Number.isFinite(afterFirstTenth)) {
+    notes.push(
+      `From the client's 10% line to its "saved" line, the native transfers ran at ${nativeAfterFirstTenth.map((value) => (value / MiB).toFixed(1)).join(', ')} MiB/s ` +
+        `(median ${formatMiBps(afterFirstTenth)}, ${formatRatio(afterFirstTenth / rate('aesJs'))} the aes-js transfer); the first tenth of the file, in which each process ` +
+        `runs V8's first collections and touches memory for the first time, took the rest of the time (README, Performance).`,
+    );
+  }
   const alone = (name: Measure & keyof typeof TRANSFER_FIGURES, reference: string, referenceRate: number): Row => ({
     figure: TRANSFER_FIGURES[name],
     measured: formatMiBps(rate(name)),
