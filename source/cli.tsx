@@ -21,6 +21,7 @@ import { CommandOutput } from './headless/output.js';
 import { runServerCommand } from './headless/server-command.js';
 import { runExportCommand, runHistoryCommand, runReplayCommand } from './headless/store-commands.js';
 import { VERSION } from './version.js';
+import { collectAtOnce } from './v8-collection.js';
 import { DEFAULT_KEEP } from './store/session-store.js';
 import type { StoreOptions } from './store/recorder.js';
 import { DEFAULT_MAX_FILE_BYTES } from './protocol/client.js';
@@ -90,6 +91,7 @@ export function buildProgram(): Command {
     .addOption(keep)
     .addOption(json)
     .action(async (options) => {
+      if (options.aes === 'native') collectAtOnce();
       finish(await runServerCommand(
         { ...options, public: resolve(options.public), keystore: resolve(options.keystore), store: storeOf(options) },
         new CommandOutput(options.json ?? false),
@@ -142,6 +144,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (options, command: Command) => {
       optimizeAfter('oneShot');
+      collectAtOnce();
       if ((options.file === undefined) === (options.list === undefined)) command.error('error: give exactly one of --file NAME or --list', { exitCode: EXIT.usage });
       const request = options.list ? { op: 'LIST' as const } : { op: 'GET' as const, name: String(options.file) };
       finish(await runClientCommand(
@@ -232,6 +235,8 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .addOption(json)
     .action(async (options) => {
       optimizeAfter('oneShot');
+      // It serves the file too: as the server does.
+      if (options.aes === 'native') collectAtOnce();
       finish(await runDemoCommand(
         { file: options.file, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore), aes: options.aes, store: storeOf(options) },
         new CommandOutput(options.json ?? false),

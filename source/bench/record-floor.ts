@@ -13,7 +13,7 @@
  * The process the bench starts receives; it starts the sender as its own child, times
  * from connecting to the file synced under its name, and prints one JSON line.
  */
-// The same V8 tiering as the program's processes, which these stand in for: the sender a server's, the receiver a client's.
+// The same V8 settings as the program's processes, which these stand in for: the sender a server's, the receiver a client's.
 import { optimizeAfter } from '../v8-tiering.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -31,6 +31,7 @@ import { READ_CHUNK_BYTES, SEND_CHUNK_BYTES, SOCKET_BUFFER_BYTES } from '../net/
 import { decodeApplication, encodeApplication, MAX_FILE_DATA_BYTES } from '../protocol/application-messages.js';
 import { CONTENT_TYPE, encodeRecord, MAX_CIPHERTEXT_BYTES, RecordReader } from '../protocol/record.js';
 import { RecordProtection } from '../protocol/record-protection.js';
+import { collectAtOnce } from '../v8-collection.js';
 
 export interface RecordFloorConfig {
   /** The file to send, and the folder the receiver saves it in (the copy is removed once timed). */
@@ -63,6 +64,8 @@ function fileDataRecord(data: Uint8Array, sealer: RecordProtection | undefined):
 
 /** Serves the file once, four records at a time, to the first connection, then exits. */
 async function send(config: SenderConfig): Promise<void> {
+  // As a server with --aes native collects; with no crypto at all the records die as young.
+  if (config.aes !== 'aes-js') collectAtOnce();
   // The file first: a sender that cannot read it fails before it listens.
   const handle = await open(config.file);
   // Read, send and buffer in the sizes `tls-tui server` uses.
@@ -103,6 +106,7 @@ async function send(config: SenderConfig): Promise<void> {
 /** Starts the sender and receives from it. */
 async function receive(config: RecordFloorConfig): Promise<RecordFloorResult> {
   optimizeAfter('oneShot');
+  collectAtOnce();
   const keys = { key: toHex(randomBytes(32)), iv: toHex(randomBytes(16)), macKey: toHex(randomBytes(32)) };
   const senderConfig: SenderConfig = { ...config, role: 'sender', keys };
   const sender = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(senderConfig)], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -19,10 +19,11 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], cwd: string, timeoutMs = 60_000): Promise<CliResult> {
+/** Runs a command to its end; `nodeArgs` go to Node itself, before the program (V8's tracing flags, say). */
+export function runCli(args: readonly string[], cwd: string, timeoutMs = 60_000, nodeArgs: readonly string[] = []): Promise<CliResult> {
   assertBuilt();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -44,15 +45,15 @@ export interface RunningServer {
 }
 
 /** Starts `tls-tui server --port 0 …` and resolves once it prints the port it listens on. */
-export function startServer(args: readonly string[], cwd: string): Promise<RunningServer> {
-  return startListening(['server', '--host', '127.0.0.1', '--port', '0', ...args], cwd);
+export function startServer(args: readonly string[], cwd: string, nodeArgs: readonly string[] = []): Promise<RunningServer> {
+  return startListening(['server', '--host', '127.0.0.1', '--port', '0', ...args], cwd, nodeArgs);
 }
 
 /** Starts a long-running command (server, mitm) and resolves once it prints "listening on HOST:PORT". */
-export function startListening(args: readonly string[], cwd: string): Promise<RunningServer> {
+export function startListening(args: readonly string[], cwd: string, nodeArgs: readonly string[] = []): Promise<RunningServer> {
   assertBuilt();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const exited = new Promise<number | null>((done) => child.on('close', done));
     const timer = setTimeout(() => {
