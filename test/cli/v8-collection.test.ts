@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLLECT_AT_ONCE } from '../../source/v8-collection.js';
 import { runCli, startServer } from '../support/cli.js';
 
 const COLLECTION = new URL('../../dist/v8-collection.js', import.meta.url).href;
@@ -39,7 +40,17 @@ async function collectionsOf(atOnce: boolean): Promise<{ readonly major: number;
   return JSON.parse(stdout.trim()) as { major: number; incremental: number };
 }
 
-describe('collecting the old generation at once', () => {
+/** Whether this Node's V8 takes `flag` on the command line: setFlagsFromString ignores one it does not know. */
+function knows(flag: string): Promise<boolean> {
+  return promisify(execFile)(process.execPath, [flag, '-e', '0']).then(() => true, () => false);
+}
+
+describe('collecting at once', () => {
+  it.each(COLLECT_AT_ONCE)('sets %s, a flag this V8 knows (where it would refuse one it does not)', async (flag) => {
+    expect(await knows(flag)).toBe(true);
+    expect(await knows(flag.replace(/^--no-/, '--no-such-'))).toBe(false);
+  });
+
   it('leaves V8 no incremental marking, where V8 alone marks incrementally, and still collects', async () => {
     const [alone, atOnce] = await Promise.all([collectionsOf(false), collectionsOf(true)]);
     expect(alone.incremental, "incremental markings with V8's own setting").toBeGreaterThan(0);
