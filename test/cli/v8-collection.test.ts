@@ -64,7 +64,7 @@ describe('the client, the server and the demo', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'tls-tui-collection-'));
     await mkdir(join(root, 'public'));
-    // Large enough that each process, marking incrementally, starts to within its first few MiB.
+    // Large enough that each process, were it marking incrementally, would start within the first few MiB.
     await writeFile(join(root, 'public', 'file.bin'), randomBytes(24 * MiB));
   });
   afterAll(async () => {
