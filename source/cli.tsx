@@ -21,7 +21,7 @@ import { CommandOutput } from './headless/output.js';
 import { runServerCommand } from './headless/server-command.js';
 import { runExportCommand, runHistoryCommand, runReplayCommand } from './headless/store-commands.js';
 import { VERSION } from './version.js';
-import { collectAtOnce } from './v8-collection.js';
+import { collectAtOnce, sweepInScavenge } from './v8-collection.js';
 import { DEFAULT_KEEP } from './store/session-store.js';
 import type { StoreOptions } from './store/recorder.js';
 import { DEFAULT_MAX_FILE_BYTES } from './protocol/client.js';
@@ -91,7 +91,7 @@ export function buildProgram(): Command {
     .addOption(keep)
     .addOption(json)
     .action(async (options) => {
-      if (options.aes === 'native') collectAtOnce();
+      if (options.aes === 'native') sweepInScavenge();
       finish(await runServerCommand(
         { ...options, public: resolve(options.public), keystore: resolve(options.keystore), store: storeOf(options) },
         new CommandOutput(options.json ?? false),
@@ -235,7 +235,7 @@ A client run with --insecure does not verify certificates: then the impersonatio
     .addOption(json)
     .action(async (options) => {
       optimizeAfter('oneShot');
-      // It serves the file too: as the server does.
+      // One session, then it exits; with aes-js, its server's records reach the old generation, as a server's do.
       if (options.aes === 'native') collectAtOnce();
       finish(await runDemoCommand(
         { file: options.file, public: resolve(options.public), received: resolve(options.received), keystore: resolve(options.keystore), aes: options.aes, store: storeOf(options) },

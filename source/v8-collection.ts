@@ -13,34 +13,42 @@
  * other process needed (README, Performance).
  *
  * Collecting at once instead marks only when the old generation is full, in one pause:
- * a few ms at these heap sizes.
- * - A client runs one session and exits; nobody waits on that pause, and its peak over a
- *   1 GiB aes-js transfer was the same either way (113 to 127 MiB).
- * - A server with `--aes native` keeps its records young and its old generation small,
- *   so its collections stay short and rare: its peak over a 1 GiB native transfer was
- *   102 to 112 MiB either way. So does a demo, which serves its file too.
- * - A server (or a demo) with aes-js marks incrementally still. Its records wait for the
- *   socket long enough to reach the old generation, and marking them early holds its
- *   peak lower: 102 to 115 MiB over a 1 GiB transfer, against 124 to 134 when collecting
- *   at once.
+ * a few ms at these heap sizes. That suits a process that runs one session and exits: a
+ * client, and a demo with `--aes native`. Nobody waits on the pause, and the client's
+ * peak over a 1 GiB aes-js transfer was the same either way (113 to 127 MiB).
+ * A server marks incrementally still, as does a demo with aes-js, which serves its file
+ * too. A server's garbage reaches the old generation: its aes-js records wait for the
+ * socket long enough, and so does what each session leaves. Collecting at once let it
+ * pile up to the full limit: the peak over a 1 GiB aes-js transfer went from 102–115 to
+ * 124–134 MiB, and under 30 s of 16 native clients from 110 to 149–152 MiB.
  *
- * The same goes for the young generation's dead buffers. V8 frees them behind each
+ * The young generation's dead buffers are another matter. V8 frees them behind each
  * scavenge, on a thread of its own; freeing them in the scavenge itself costs the main
- * thread a little and spares the cores a thread that competes with both processes.
+ * thread a little and spares the cores a thread that competes with both processes. That
+ * suits a native server as well: its peak under the same 16 clients stayed at 109 MiB.
  *
  * Measured on two cores, twelve to sixteen runs of each taken in turns: marking at once
- * took native 64 MiB transfers from 227.6 to 242.8 MiB/s, and the two processes used
- * 25 ms less CPU between them, with the 16-client handshake rate the same (200 and
- * 200/s over five runs each); freeing the buffers in the scavenge as well, from 232.5 to
- * 242.7 and from 235.1 to 245.7 MiB/s, with another 17 ms less CPU and peak memory the
- * same or lower.
+ * in both processes took native 64 MiB transfers from 227.6 to 242.8 MiB/s, and the
+ * two used 25 ms less CPU between them; freeing the buffers in the scavenge as well,
+ * from 232.5 to 242.7 and from 235.1 to 245.7 MiB/s, with another 17 ms less CPU. With
+ * the server sweeping only, as here, the transfers ran as fast as with both settings in
+ * both processes, within the spread (203.3 against 205.5 MiB/s, on a slow day for the
+ * machine, and 198.1 before either).
  */
 import { setFlagsFromString } from 'node:v8';
 
-/** V8's flags for it: mark the old generation only when it is full, and free dead buffers in the scavenge. */
-export const COLLECT_AT_ONCE = ['--no-incremental-marking', '--no-concurrent-array-buffer-sweeping'] as const;
+/** Frees the young generation's dead buffers in the scavenge itself, not on a V8 thread behind it. */
+export const SWEEP_IN_SCAVENGE = '--no-concurrent-array-buffer-sweeping';
+/** Marks the old generation only when it is full, at once. */
+export const MARK_WHEN_FULL = '--no-incremental-marking';
 
-/** From here on, V8 collects at once, in its pauses, never marking incrementally or sweeping buffers behind. */
+/** From here on, V8 collects at once, in its pauses: for a process that runs one session and exits. */
 export function collectAtOnce(): void {
-  for (const flag of COLLECT_AT_ONCE) setFlagsFromString(flag);
+  setFlagsFromString(MARK_WHEN_FULL);
+  setFlagsFromString(SWEEP_IN_SCAVENGE);
+}
+
+/** From here on, V8 frees dead buffers in the scavenge, and marks the old generation as it would. */
+export function sweepInScavenge(): void {
+  setFlagsFromString(SWEEP_IN_SCAVENGE);
 }

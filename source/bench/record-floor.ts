@@ -31,7 +31,7 @@ import { READ_CHUNK_BYTES, SEND_CHUNK_BYTES, SOCKET_BUFFER_BYTES } from '../net/
 import { decodeApplication, encodeApplication, MAX_FILE_DATA_BYTES } from '../protocol/application-messages.js';
 import { CONTENT_TYPE, encodeRecord, MAX_CIPHERTEXT_BYTES, RecordReader } from '../protocol/record.js';
 import { RecordProtection } from '../protocol/record-protection.js';
-import { collectAtOnce } from '../v8-collection.js';
+import { collectAtOnce, sweepInScavenge } from '../v8-collection.js';
 
 export interface RecordFloorConfig {
   /** The file to send, and the folder the receiver saves it in (the copy is removed once timed). */
@@ -65,7 +65,7 @@ function fileDataRecord(data: Uint8Array, sealer: RecordProtection | undefined):
 /** Serves the file once, four records at a time, to the first connection, then exits. */
 async function send(config: SenderConfig): Promise<void> {
   // As a server with --aes native collects; with no crypto at all the records die as young.
-  if (config.aes !== 'aes-js') collectAtOnce();
+  if (config.aes !== 'aes-js') sweepInScavenge();
   // The file first: a sender that cannot read it fails before it listens.
   const handle = await open(config.file);
   // Read, send and buffer in the sizes `tls-tui server` uses.
