@@ -74,6 +74,11 @@ interface Bench {
   readonly notes: string[];
 }
 
+/** Rates in bytes per second, listed in MiB/s with one decimal. */
+function inMiBps(rates: readonly number[]): string {
+  return rates.map((rate) => (rate / MiB).toFixed(1)).join(', ');
+}
+
 /** The transfer rows' figures, the same whether measured or not. */
 const TRANSFER_FIGURES = {
   aesJs: `${SIZES.transferMiB} MiB transfer, aes-js, server and client processes`,
@@ -114,7 +119,7 @@ async function transferRows({ root, folders, notes }: Bench): Promise<readonly R
     for (const name of Object.keys(measures) as Measure[]) samples.set(name, [...(samples.get(name) ?? []), await measures[name]()]);
   }
   const rate = (name: Measure): number => median(samples.get(name) ?? []);
-  const oneByOne = (name: Measure): string => (samples.get(name) ?? []).map((value) => (value / MiB).toFixed(1)).join(', ');
+  const oneByOne = (name: Measure): string => inMiBps(samples.get(name) ?? []);
   const warmRate = await aesJsAlone(true);
   notes.push(
     `The aes-js reference encrypts ${formatMiB(bytes)} of random data in 16 KiB pieces in a fresh Node process, as each peer of a transfer does, its JIT warming up on the way; ` +
@@ -129,7 +134,7 @@ async function transferRows({ root, folders, notes }: Bench): Promise<readonly R
   const afterFirstTenth = median(nativeAfterFirstTenth);
   if (Number.isFinite(afterFirstTenth)) {
     notes.push(
-      `From the client's 10% line to its "saved" line, the native transfers ran at ${nativeAfterFirstTenth.map((value) => (value / MiB).toFixed(1)).join(', ')} MiB/s ` +
+      `From the client's 10% line to its "saved" line, the native transfers ran at ${inMiBps(nativeAfterFirstTenth)} MiB/s ` +
         `(median ${formatMiBps(afterFirstTenth)}, ${formatRatio(afterFirstTenth / rate('aesJs'))} the aes-js transfer); the first tenth of the file, in which each process ` +
         `runs V8's first collections and touches memory for the first time, took the rest of the time (README, Performance).`,
     );
